@@ -1,0 +1,1 @@
+Console.WriteLine("mailstore: not yet");
