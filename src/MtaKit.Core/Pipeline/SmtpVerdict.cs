@@ -52,7 +52,7 @@ public sealed class SmtpVerdict
     /// <summary>Accept with the engine's default reply for the phase.</summary>
     public static SmtpVerdict Accept() => AcceptDefault;
 
-    /// <summary>Accept with a specific reply (2xx).</summary>
+    /// <summary>Accept with a specific reply (2xx) and an optional reason for the log.</summary>
     public static SmtpVerdict Accept(SmtpReply reply, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(reply);
@@ -76,7 +76,10 @@ public sealed class SmtpVerdict
     }
 
     /// <summary>Permanent refusal with a prepared reply.</summary>
-    public static SmtpVerdict Reject(SmtpReply reply, string? reason = null)
+    public static SmtpVerdict Reject(SmtpReply reply) => Reject(reply, null);
+
+    /// <summary>Permanent refusal with a prepared reply and a reason for the log.</summary>
+    public static SmtpVerdict Reject(SmtpReply reply, string? reason)
     {
         ArgumentNullException.ThrowIfNull(reply);
         return reply.IsPermanent ? new(VerdictKind.Reject, reply, reason ?? reply.Text) : throw new ArgumentException("A reject needs a 5xx reply.", nameof(reply));
@@ -94,7 +97,10 @@ public sealed class SmtpVerdict
     }
 
     /// <summary>Temporary refusal with a prepared reply.</summary>
-    public static SmtpVerdict Defer(SmtpReply reply, string? reason = null)
+    public static SmtpVerdict Defer(SmtpReply reply) => Defer(reply, null);
+
+    /// <summary>Temporary refusal with a prepared reply and a reason for the log.</summary>
+    public static SmtpVerdict Defer(SmtpReply reply, string? reason)
     {
         ArgumentNullException.ThrowIfNull(reply);
         return reply.IsTransient ? new(VerdictKind.Defer, reply, reason ?? reply.Text) : throw new ArgumentException("A defer needs a 4xx reply.", nameof(reply));
