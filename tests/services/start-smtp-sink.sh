@@ -4,10 +4,13 @@
 # usage: start-smtp-sink.sh [start|stop|status|restart|install]     (default: start)
 # env:   SMTP_SINK_PORT (12526)  SMTP_SINK_DIR ($MTA_SVC_DIR/smtp-sink)
 # stdout: SMTP_SINK_HOST=… SMTP_SINK_PORT=… SMTP_SINK_PID=… SMTP_SINK_DIR=… SMTP_SINK_DUMP=…  (eval-able)
-# It announces PIPELINING, SIZE, ENHANCEDSTATUSCODES, 8BITMIME, DSN, SMTPUTF8, CHUNKING and
-# accepts everything; each transaction is dumped to $SMTP_SINK_DUMP/m.<random hex> as
+# EHLO (Postfix 3.7 smtp-sink): PIPELINING 8BITMIME AUTH PLAIN LOGIN XCLIENT XFORWARD
+# ENHANCEDSTATUSCODES DSN, then an empty "250 " last line; no SIZE, CHUNKING or SMTPUTF8.
+# Replies: MAIL "250 2.1.0 Ok", RCPT "250 2.1.5 Ok", end of data "250 2.0.0 Ok" (no queue id).
+# It accepts everything; each transaction is dumped to $SMTP_SINK_DUMP/m.<random hex> as
 # X-Client-Addr/X-Client-Proto/X-Helo-Args/X-Mail-Args/X-Rcpt-Args headers and a Received:
-# header in front of the message bytes exactly as received (dot-unstuffed).
+# header in front of the message as received (dot-unstuffed), but with LF line endings and one
+# extra LF at the end (compare after CRLF -> LF; byte-exact checks need an in-test server).
 # Installing package postfix must not start the system Postfix: the install runs with a
 # policy-rc.d that refuses every service start (see _lib.sh).
 set -euo pipefail

@@ -9,27 +9,40 @@ namespace MtaKit.Core.Tests.Client;
 /// <summary>A scripted SMTP server on a free loopback port: each accepted connection runs <c>handler</c>.</summary>
 internal sealed class FakeSmtpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
+    private readonly Socket _listener;
     private readonly Func<FakeSmtpSession, Task> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly ConcurrentBag<Task> _sessions = [];
     private int _sessionCount;
 
-    public FakeSmtpServer(Func<FakeSmtpSession, Task> handler)
+    public FakeSmtpServer(Func<FakeSmtpSession, Task> handler, string? unixSocketPath = null)
     {
         _handler = handler;
-        Port = FreePort.Next();
-        _listener = new TcpListener(IPAddress.Loopback, Port);
-        _listener.Start();
+        UnixSocketPath = unixSocketPath;
+        if (unixSocketPath is null)
+        {
+            Port = FreePort.Next();
+            _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, Port));
+        }
+        else
+        {
+            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            _listener.Bind(new UnixDomainSocketEndPoint(unixSocketPath));
+        }
+
+        _listener.Listen(64);
         _acceptLoop = AcceptAsync();
     }
 
     public int Port { get; }
 
+    public string? UnixSocketPath { get; }
+
     public int Sessions => Volatile.Read(ref _sessionCount);
 
-    public SmtpClientEndpoint Endpoint => SmtpClientEndpoint.Tcp(IPAddress.Loopback, Port, "localhost");
+    public SmtpClientEndpoint Endpoint => UnixSocketPath is { } path ? SmtpClientEndpoint.Unix(path) : SmtpClientEndpoint.Tcp(IPAddress.Loopback, Port, "localhost");
 
     /// <summary>Every command line received, in order, over all sessions; "+" marks one that came in the same read as the previous.</summary>
     public ConcurrentQueue<string> Commands { get; } = new();
@@ -43,7 +56,7 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
             Socket socket;
             try
             {
-                socket = await _listener.AcceptSocketAsync(_stop.Token);
+                socket = await _listener.AcceptAsync(_stop.Token);
             }
             catch (Exception)
             {
@@ -73,7 +86,7 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
+        _listener.Dispose();
         await _acceptLoop;
         await Task.WhenAll(_sessions).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
         _stop.Dispose();

@@ -376,4 +376,25 @@ public sealed class SmtpClientConnectionTests
         Assert.StartsWith("MAIL FROM:<> ", esmtp.Messages.First().Mail, StringComparison.Ordinal);
         Assert.Equal(1, server.Sessions);
     }
+
+    [Fact]
+    public async Task ConnectAsync_UnixSocketLmtp_Delivers()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "mtakit-lmtp-" + Guid.NewGuid().ToString("N")[..8] + ".sock");
+        try
+        {
+            var esmtp = new FakeEsmtp { Lmtp = true, DataReply = r => $"250 2.0.0 {r[8..]} Saved" };
+            await using var server = new FakeSmtpServer(esmtp.RunAsync, path);
+            var connect = await SmtpClientConnection.ConnectAsync(SmtpClientEndpoint.Unix(path), Options with { Protocol = SmtpClientProtocol.Lmtp });
+            Assert.True(connect.Succeeded, connect.Reply.ToString());
+            await using var connection = connect.Connection;
+            var results = await connection.SendAsync(new SmtpClientEnvelope("s@example.test", "a@example.test", "b@example.test"), new BytesContent("x\r\n"));
+            Assert.All(results, r => Assert.Equal(DeliveryStatus.Accepted, r.Status));
+            Assert.Null(results[0].QueueId);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
