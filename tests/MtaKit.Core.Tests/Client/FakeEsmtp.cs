@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace MtaKit.Core.Tests.Client;
@@ -26,6 +28,26 @@ internal sealed class FakeEsmtp
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
 
+    /// <summary>Offers STARTTLS with this certificate.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Extensions announced after STARTTLS (default: <see cref="Extensions"/>).</summary>
+    public IReadOnlyList<string>? TlsExtensions { get; init; }
+
+    /// <summary>After "220 go ahead" closes the socket instead of the TLS handshake.</summary>
+    public bool BreakTlsHandshake { get; init; }
+
+    /// <summary>Plaintext sent in the same write as the STARTTLS reply (a STARTTLS command injection).</summary>
+    public string? InjectAfterStartTls { get; init; }
+
+    /// <summary>The credentials AUTH PLAIN/LOGIN accept.</summary>
+    public (string User, string Password)? Credentials { get; init; }
+
+    /// <summary>The TLS SNI names the server saw.</summary>
+    public ConcurrentQueue<string> ServerNames { get; } = new();
+
+    public ConcurrentQueue<string> AuthenticatedUsers { get; } = new();
+
     public async Task RunAsync(FakeSmtpSession s)
     {
         await s.ReplyAsync(Greeting);
@@ -33,6 +55,7 @@ internal sealed class FakeEsmtp
         var rcpts = new List<string>();
         var bdat = new MemoryStream();
         var bdatWire = new MemoryStream();
+        var tls = false;
         while (await s.ReadLineAsync() is { } line)
         {
             var verb = line.Split(' ', 2)[0].ToUpperInvariant();
@@ -46,13 +69,37 @@ internal sealed class FakeEsmtp
                     }
 
                     var sb = new StringBuilder();
-                    var lines = new[] { "fake.example.test" }.Concat(Extensions).ToArray();
+                    var offered = tls ? TlsExtensions ?? Extensions : Extensions;
+                    var lines = new[] { "fake.example.test" }.Concat(offered).Concat(Certificate is not null && !tls ? ["STARTTLS"] : []).ToArray();
                     for (var i = 0; i < lines.Length; i++)
                     {
                         sb.Append(i == lines.Length - 1 ? "250 " : "250-").Append(lines[i]).Append("\r\n");
                     }
 
                     await s.WriteAsync(sb.ToString());
+                    break;
+                case "STARTTLS":
+                    await s.WriteAsync("220 2.0.0 Ready to start TLS\r\n" + InjectAfterStartTls);
+                    if (BreakTlsHandshake)
+                    {
+                        s.Abort();
+                        return;
+                    }
+
+                    var ssl = new SslStream(s.Stream);
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateSelectionCallback = (_, name) =>
+                        {
+                            ServerNames.Enqueue(name ?? string.Empty);
+                            return Certificate!;
+                        },
+                    });
+                    s.Stream = ssl;
+                    tls = true;
+                    break;
+                case "AUTH":
+                    await AuthAsync(s, line);
                     break;
                 case "HELO":
                     await s.ReplyAsync("250 fake.example.test");
@@ -120,6 +167,35 @@ internal sealed class FakeEsmtp
                     await s.ReplyAsync("502 5.5.2 Error: command not recognized");
                     break;
             }
+        }
+    }
+
+    private async Task AuthAsync(FakeSmtpSession s, string line)
+    {
+        static string Decode(string? b64) => Encoding.UTF8.GetString(Convert.FromBase64String(b64 ?? string.Empty));
+        var parts = line.Split(' ');
+        string user, password;
+        if (parts[1].Equals("PLAIN", StringComparison.OrdinalIgnoreCase))
+        {
+            var fields = Decode(parts[2]).Split('\0');
+            (user, password) = (fields[1], fields[2]);
+        }
+        else
+        {
+            await s.ReplyAsync("334 VXNlcm5hbWU6");
+            user = Decode(await s.ReadLineAsync());
+            await s.ReplyAsync("334 UGFzc3dvcmQ6");
+            password = Decode(await s.ReadLineAsync());
+        }
+
+        if (Credentials is { } c && c.User == user && c.Password == password)
+        {
+            AuthenticatedUsers.Enqueue(parts[1].ToUpperInvariant() + " " + user);
+            await s.ReplyAsync("235 2.7.0 Authentication successful");
+        }
+        else
+        {
+            await s.ReplyAsync("535 5.7.8 Error: authentication failed");
         }
     }
 

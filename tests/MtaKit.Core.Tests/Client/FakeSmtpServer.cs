@@ -71,7 +71,7 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
                 {
                     await _handler(session);
                 }
-                catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+                catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
                 {
                     // the client went away
                 }
