@@ -88,6 +88,7 @@ public sealed partial class SmtpClientConnection
     /// One result per accepted recipient, in RCPT order: for SMTP all share the one reply, for LMTP
     /// each has its own. Empty when no recipient was accepted (the transaction is then reset).
     /// </returns>
+    /// <remarks>When the connection failed after some RCPTs were accepted, each of them gets the transient fault reply.</remarks>
     /// <exception cref="InvalidOperationException">No transaction is open.</exception>
     public async ValueTask<IReadOnlyList<DeliveryResult>> DataAsync(IMessageContent content, CancellationToken cancellationToken = default)
     {

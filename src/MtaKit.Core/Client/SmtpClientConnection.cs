@@ -424,7 +424,10 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
         }
 
         IsClosed = true;
-        EndTransaction();
+
+        // The accepted recipients stay: DataAsync reports the fault for each of them.
+        _transaction?.Dispose();
+        _transaction = null;
         _stream.Dispose();
         _socket.Dispose();
     }

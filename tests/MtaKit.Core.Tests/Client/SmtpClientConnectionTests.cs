@@ -284,15 +284,10 @@ public sealed class SmtpClientConnectionTests
 
         var pending = connection.RcptAsync(new SmtpClientRecipient("a@example.test")).AsTask();
         time.Advance(TimeSpan.FromMinutes(4));
-        await Task.Delay(50);
+        await Task.WhenAny(pending, Task.Delay(50));
         Assert.False(pending.IsCompleted);
-        while (!pending.IsCompleted)
-        {
-            time.Advance(TimeSpan.FromSeconds(30));
-            await Task.WhenAny(pending, Task.Delay(20));
-        }
 
-        var reply = await pending;
+        var reply = await AdvanceUntilDoneAsync(time, pending);
         release.SetResult();
         Assert.Equal(451, reply.Code);
         Assert.Contains("Timed out after 300 s while waiting for the reply to RCPT TO", reply.Text, StringComparison.Ordinal);
@@ -396,5 +391,141 @@ public sealed class SmtpClientConnectionTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task DataAsync_PeerHangsAfterFinalDot_TimesOutAfterDataTerminationTimeout()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var release = new TaskCompletionSource();
+        var received = new TaskCompletionSource();
+        await using var server = new FakeSmtpServer(async s =>
+        {
+            await s.ReplyAsync("220 x ESMTP");
+            while (await s.ReadLineAsync() is { } line)
+            {
+                if (line == "DATA")
+                {
+                    await s.ReplyAsync("354 go");
+                    await s.ReadDataAsync();
+                    received.SetResult();
+                    await release.Task;
+                    return;
+                }
+
+                await s.ReplyAsync(line.StartsWith("EHLO", StringComparison.Ordinal) ? "250 x" : "250 2.0.0 ok");
+            }
+        });
+        await using var connection = await ConnectAsync(server, Options with { TimeProvider = time });
+        await connection.MailAsync("s@example.test");
+        await connection.RcptAsync(new SmtpClientRecipient("a@example.test"));
+        await connection.RcptAsync(new SmtpClientRecipient("b@example.test"));
+
+        var pending = connection.DataAsync(new BytesContent("x\r\n")).AsTask();
+        await received.Task;
+        await Task.Delay(100); // the client starts waiting for the final reply (its shorter DATA timers must not be advanced)
+        time.Advance(TimeSpan.FromMinutes(9));
+        await Task.WhenAny(pending, Task.Delay(50));
+        Assert.False(pending.IsCompleted);
+        var results = await AdvanceUntilDoneAsync(time, pending);
+        release.SetResult();
+
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(DeliveryStatus.Transient, r.Status);
+            Assert.Contains("Timed out after 600 s while waiting for the reply to the end of data", r.Reply.Text, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task RcptAsync_TransactionBudgetSpent_TransientFault()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var server = new FakeSmtpServer(new FakeEsmtp().RunAsync);
+        await using var connection = await ConnectAsync(server, Options with { TimeProvider = time, TransactionTimeout = TimeSpan.FromMinutes(10) });
+        await connection.MailAsync("s@example.test");
+        Assert.Equal(250, (await connection.RcptAsync(new SmtpClientRecipient("a@example.test"))).Code);
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        var reply = await connection.RcptAsync(new SmtpClientRecipient("b@example.test"));
+
+        Assert.Equal(451, reply.Code);
+        Assert.Contains("exceeded its budget of 600 s", reply.Text, StringComparison.Ordinal);
+        var results = await connection.DataAsync(new BytesContent("x\r\n"));
+        Assert.Equal("a@example.test", Assert.Single(results).Recipient.ForwardPath);
+        Assert.Same(reply, results[0].Reply);
+    }
+
+    [Fact]
+    public async Task DataAsync_PeerGoneAfterRcpts_EachAcceptedRecipientGetsTheFault()
+    {
+        var esmtp = new FakeEsmtp();
+        FakeSmtpSession? session = null;
+        await using var server = new FakeSmtpServer(s =>
+        {
+            session = s;
+            return esmtp.RunAsync(s);
+        });
+        await using var connection = await ConnectAsync(server);
+        await connection.MailAsync("s@example.test");
+        await connection.RcptAsync(new SmtpClientRecipient("a@example.test"));
+        await connection.RcptAsync(new SmtpClientRecipient("b@example.test"));
+        session!.Abort();
+
+        var results = await connection.DataAsync(new BytesContent("x\r\n"));
+
+        Assert.Equal(["a@example.test", "b@example.test"], results.Select(r => r.Recipient.ForwardPath));
+        Assert.All(results, r => Assert.Equal(DeliveryStatus.Transient, r.Status));
+        Assert.All(results, r => Assert.False(r.IsPeerReply));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendAsync_BdatChunkRejected_ChunkReplyDecides(bool pipelining)
+    {
+        await using var server = new FakeSmtpServer(async s =>
+        {
+            await s.ReplyAsync("220 x ESMTP");
+            while (await s.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("BDAT", StringComparison.Ordinal))
+                {
+                    await s.ReadBytesAsync(int.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+                    await s.ReplyAsync(line.EndsWith("LAST", StringComparison.Ordinal) ? "554 5.6.0 rejected after earlier chunk" : "552 5.3.4 too big");
+                    continue;
+                }
+
+                await s.ReplyAsync(line.StartsWith("EHLO", StringComparison.Ordinal)
+                    ? (pipelining ? "250-x\r\n250-PIPELINING\r\n250 CHUNKING" : "250-x\r\n250 CHUNKING")
+                    : "250 2.0.0 ok");
+            }
+        });
+        await using var connection = await ConnectAsync(server, Options with { ChunkSize = 512 });
+
+        var results = await connection.SendAsync(new SmtpClientEnvelope("s@example.test", "a@example.test"), new BytesContent(new byte[2000]));
+
+        var result = Assert.Single(results);
+        Assert.Equal(DeliveryStatus.Permanent, result.Status);
+        Assert.Equal("too big", result.Reply.Text);
+        Assert.True(connection.IsUsable);
+        Assert.False(connection.InTransaction);
+        if (!pipelining)
+        {
+            Assert.Single(server.Commands, c => c.StartsWith("BDAT", StringComparison.Ordinal));
+            Assert.Contains("RSET", server.Commands);
+        }
+    }
+
+    private static async Task<T> AdvanceUntilDoneAsync<T>(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, Task<T> pending)
+    {
+        while (!pending.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(30));
+            await Task.WhenAny(pending, Task.Delay(20));
+        }
+
+        return await pending;
     }
 }
