@@ -63,6 +63,7 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
                 return;
             }
 
+            socket.NoDelay = socket.AddressFamily != AddressFamily.Unix;
             Interlocked.Increment(ref _sessionCount);
             _sessions.Add(Task.Run(async () =>
             {
