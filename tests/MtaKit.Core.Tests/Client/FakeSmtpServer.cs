@@ -63,7 +63,11 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
                 return;
             }
 
-            socket.NoDelay = socket.AddressFamily != AddressFamily.Unix;
+            if (socket.AddressFamily != AddressFamily.Unix)
+            {
+                socket.NoDelay = true;
+            }
+
             Interlocked.Increment(ref _sessionCount);
             _sessions.Add(Task.Run(async () =>
             {
