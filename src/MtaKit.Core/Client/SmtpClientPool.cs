@@ -88,26 +88,41 @@ public sealed class SmtpClientPool : IAsyncDisposable
     /// <param name="envelope">Sender, recipients and MAIL parameters.</param>
     /// <param name="content">The message.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
-    /// <returns>One result per envelope recipient; a connection failure gives every recipient its reply (phase <see cref="DeliveryPhase.Connect"/>).</returns>
+    /// <returns>
+    /// One result per envelope recipient; a connection failure gives every recipient its reply
+    /// (phase <see cref="DeliveryPhase.Connect"/>). A reused connection that turns out dead before
+    /// the peer answered anything is retried once on a new connection.
+    /// </returns>
     public async ValueTask<IReadOnlyList<DeliveryResult>> SendAsync(SmtpClientEndpoint endpoint, SmtpClientEnvelope envelope, IMessageContent content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(content);
-        var lease = await RentAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        await using (lease.ConfigureAwait(false))
+        for (var attempt = 0; ; attempt++)
         {
-            if (!lease.Succeeded)
+            var lease = await RentAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            await using (lease.ConfigureAwait(false))
             {
-                var results = envelope.Recipients.Select(r => new DeliveryResult(r, lease.Failure, DeliveryPhase.Connect, lease.IsFailurePeerReply)).ToArray();
-                foreach (var result in results)
+                if (!lease.Succeeded)
                 {
-                    SmtpClientMetrics.Count(result.Status);
+                    var failed = envelope.Recipients.Select(r => new DeliveryResult(r, lease.Failure, DeliveryPhase.Connect, lease.IsFailurePeerReply)).ToArray();
+                    foreach (var result in failed)
+                    {
+                        SmtpClientMetrics.Count(result.Status);
+                    }
+
+                    return failed;
                 }
 
-                return results;
-            }
+                var results = await lease.Connection.SendAsync(envelope, content, cancellationToken).ConfigureAwait(false);
 
-            return await lease.Connection.SendAsync(envelope, content, cancellationToken).ConfigureAwait(false);
+                // A pooled connection the peer dropped meanwhile fails before any reply to this
+                // transaction: nothing was delivered, so one retry on a fresh connection is safe.
+                if (attempt > 0 || !lease.IsReused || lease.Connection.Fault is null
+                    || results.Any(r => r.IsPeerReply || r.Phase == DeliveryPhase.Data))
+                {
+                    return results;
+                }
+            }
         }
     }
 
@@ -141,7 +156,15 @@ public sealed class SmtpClientPool : IAsyncDisposable
 
             if (connection.IsUsable && connection.InTransaction)
             {
-                await connection.RsetAsync().ConfigureAwait(false);
+                using var budget = new CancellationTokenSource(QuitBudget, _time);
+                try
+                {
+                    await connection.RsetAsync(budget.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // the connection closed itself; it is not pooled
+                }
             }
 
             if (connection.IsUsable && !connection.InTransaction && Volatile.Read(ref _disposed) == 0

@@ -146,6 +146,43 @@ public sealed class SmtpClientPoolTests
         Assert.Contains("RSET", server.Commands);
     }
 
+    [Fact]
+    public async Task SendAsync_ReusedConnectionDiesAtMail_RetriedOnceOnANewConnection()
+    {
+        var esmtp = new FakeEsmtp();
+        await using var server = new FakeSmtpServer(async s =>
+        {
+            // Passes the RSET health check, then drops the connection at its second MAIL.
+            await s.ReplyAsync("220 x ESMTP");
+            var mails = 0;
+            while (await s.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("MAIL", StringComparison.Ordinal) && ++mails == 2)
+                {
+                    s.Abort();
+                    return;
+                }
+
+                if (line == "DATA")
+                {
+                    await s.ReplyAsync("354 go");
+                    await s.ReadDataAsync();
+                    await s.ReplyAsync("250 2.0.0 Ok: queued as Q" + mails);
+                    continue;
+                }
+
+                await s.ReplyAsync(line.StartsWith("EHLO", StringComparison.Ordinal) ? "250 x" : "250 2.0.0 ok");
+            }
+        });
+        await using var pool = new SmtpClientPool(Options);
+
+        Assert.Equal("Q1", Assert.Single(await pool.SendAsync(server.Endpoint, Envelope(0), new BytesContent("a\r\n"))).QueueId);
+        var second = Assert.Single(await pool.SendAsync(server.Endpoint, Envelope(1), new BytesContent("b\r\n")));
+
+        Assert.Equal(DeliveryStatus.Accepted, second.Status);
+        Assert.Equal(2, server.Sessions);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
