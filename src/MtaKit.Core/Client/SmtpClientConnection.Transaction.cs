@@ -102,6 +102,11 @@ public sealed partial class SmtpClientConnection
         }
 
         var results = await TransferAsync(recipients, content, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            SmtpClientMetrics.Count(result.Status);
+        }
+
         SmtpClientLog.TransactionCompleted(_logger, Endpoint, results.Count(r => r.Status == DeliveryStatus.Accepted), _recipientsTried);
         return results;
     }
