@@ -105,7 +105,12 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        logger ??= NullLogger.Instance;
+        return await ConnectValidatedAsync(endpoint, options, logger ?? NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects with options already validated (by the caller or a pool).</summary>
+    internal static async Task<SmtpConnectResult> ConnectValidatedAsync(SmtpClientEndpoint endpoint, SmtpClientOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
         var (result, tlsFailed) = await ConnectOnceAsync(endpoint, options, options.TlsMode, logger, cancellationToken).ConfigureAwait(false);
         if (tlsFailed && options.TlsMode == SmtpClientTlsMode.Opportunistic)
         {

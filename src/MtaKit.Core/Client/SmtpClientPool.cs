@@ -73,7 +73,7 @@ public sealed class SmtpClientPool : IAsyncDisposable
                 return new SmtpClientLease(this, slots, idle, null, false, isReused: true);
             }
 
-            var result = await SmtpClientConnection.ConnectAsync(endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
+            var result = await SmtpClientConnection.ConnectValidatedAsync(endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
             return new SmtpClientLease(this, slots, result.Connection, result.Succeeded ? null : result.Reply, result.IsPeerReply, isReused: false);
         }
         catch

@@ -53,6 +53,7 @@ public sealed class DovecotLmtpTests
         Assert.EndsWith(body.ReplaceLineEndings("\n"), Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
         Assert.True(connection.IsUsable);
         await connection.QuitAsync();
+        Directory.Delete(Path.Combine(maildir, "example.test", local), recursive: true);
     }
 
     [SkippableFact]
