@@ -25,7 +25,7 @@ public sealed partial class SmtpClientConnection
         }
         else
         {
-            var chunking = Capabilities.Chunking && (_options.UseChunking || _mailParameters.Body == SmtpBodyType.BinaryMime);
+            var chunking = Capabilities.Chunking && (_options.UseChunking || _mailParameters.Body == BodyType.BinaryMime);
             replies = chunking
                 ? await BdatAsync(recipients.Length, content, cancellationToken).ConfigureAwait(false)
                 : await DataCommandAsync(recipients.Length, content, cancellationToken).ConfigureAwait(false);

@@ -273,7 +273,7 @@ public sealed partial class SmtpClientConnection
             return new SmtpReply(550, new EnhancedStatusCode(5, 6, 7), $"The message needs SMTPUTF8, which {Endpoint} does not offer");
         }
 
-        if (parameters.Body == SmtpBodyType.BinaryMime && !(Capabilities.BinaryMime && Capabilities.Chunking))
+        if (parameters.Body == BodyType.BinaryMime && !(Capabilities.BinaryMime && Capabilities.Chunking))
         {
             return new SmtpReply(554, new EnhancedStatusCode(5, 6, 3), $"The message is BINARYMIME, which {Endpoint} does not accept");
         }
@@ -314,9 +314,9 @@ public sealed partial class SmtpClientConnection
 
         var body = parameters.Body switch
         {
-            SmtpBodyType.SevenBit when caps.EightBitMime => "7BIT",
-            SmtpBodyType.EightBitMime when caps.EightBitMime => "8BITMIME",
-            SmtpBodyType.BinaryMime => "BINARYMIME",
+            BodyType.SevenBit when caps.EightBitMime => "7BIT",
+            BodyType.EightBitMime when caps.EightBitMime => "8BITMIME",
+            BodyType.BinaryMime => "BINARYMIME",
             _ => null,
         };
         if (body is not null)
@@ -331,9 +331,9 @@ public sealed partial class SmtpClientConnection
 
         if (caps.Dsn)
         {
-            if (parameters.DsnReturn != DsnReturnContent.Unspecified)
+            if (parameters.DsnReturn != DsnReturn.Unspecified)
             {
-                sb.Append(parameters.DsnReturn == DsnReturnContent.Full ? " RET=FULL" : " RET=HDRS");
+                sb.Append(parameters.DsnReturn == DsnReturn.Full ? " RET=FULL" : " RET=HDRS");
             }
 
             if (!string.IsNullOrEmpty(parameters.EnvelopeId))
@@ -350,11 +350,11 @@ public sealed partial class SmtpClientConnection
         var sb = new StringBuilder("RCPT TO:<").Append(recipient.ForwardPath).Append('>');
         if (Capabilities.Dsn)
         {
-            if (recipient.Notify != DsnNotifyConditions.Unspecified)
+            if (recipient.Notify != DsnNotify.Unspecified)
             {
-                sb.Append(" NOTIFY=").Append(recipient.Notify.HasFlag(DsnNotifyConditions.Never)
+                sb.Append(" NOTIFY=").Append(recipient.Notify.HasFlag(DsnNotify.Never)
                     ? "NEVER"
-                    : string.Join(',', new[] { (DsnNotifyConditions.Success, "SUCCESS"), (DsnNotifyConditions.Failure, "FAILURE"), (DsnNotifyConditions.Delay, "DELAY") }
+                    : string.Join(',', new[] { (DsnNotify.Success, "SUCCESS"), (DsnNotify.Failure, "FAILURE"), (DsnNotify.Delay, "DELAY") }
                         .Where(f => recipient.Notify.HasFlag(f.Item1)).Select(f => f.Item2)));
             }
 

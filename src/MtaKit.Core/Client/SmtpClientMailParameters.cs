@@ -12,8 +12,8 @@ public sealed record SmtpClientMailParameters
     public static SmtpClientMailParameters Empty { get; } = new();
 
     /// <summary>The body type announced with <c>BODY=</c>.</summary>
-    /// <value>The default value is <see cref="SmtpBodyType.Unspecified"/>.</value>
-    public SmtpBodyType Body { get; init; }
+    /// <value>The default value is <see cref="BodyType.Unspecified"/>.</value>
+    public BodyType Body { get; init; }
 
     /// <summary>
     /// Whether the message needs SMTPUTF8 (UTF-8 header fields). Non-ASCII addresses need it
@@ -27,8 +27,8 @@ public sealed record SmtpClientMailParameters
     public long? Size { get; init; }
 
     /// <summary>The DSN <c>RET=</c> parameter.</summary>
-    /// <value>The default value is <see cref="DsnReturnContent.Unspecified"/>.</value>
-    public DsnReturnContent DsnReturn { get; init; }
+    /// <value>The default value is <see cref="DsnReturn.Unspecified"/>.</value>
+    public DsnReturn DsnReturn { get; init; }
 
     /// <summary>The DSN envelope id (<c>ENVID=</c>), unencoded; it is sent as xtext.</summary>
     /// <value>The default value is <see langword="null"/>.</value>

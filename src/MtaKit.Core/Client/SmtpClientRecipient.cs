@@ -15,8 +15,8 @@ public sealed record SmtpClientRecipient
     public string ForwardPath { get; }
 
     /// <summary>The DSN <c>NOTIFY=</c> conditions.</summary>
-    /// <value>The default value is <see cref="DsnNotifyConditions.Unspecified"/>.</value>
-    public DsnNotifyConditions Notify { get; init; }
+    /// <value>The default value is <see cref="DsnNotify.Unspecified"/>.</value>
+    public DsnNotify Notify { get; init; }
 
     /// <summary>The original recipient address for <c>ORCPT=rfc822;</c> (unencoded; sent as xtext).</summary>
     /// <value>The default value is <see langword="null"/>.</value>

@@ -63,7 +63,7 @@ public sealed class SmtpClientConnectionTests
         await using var server = new FakeSmtpServer(esmtp.RunAsync);
         await using var connection = await ConnectAsync(server);
 
-        Assert.Equal(250, (await connection.MailAsync("s@example.test", new SmtpClientMailParameters { Body = SmtpBodyType.EightBitMime, Size = 42 })).Code);
+        Assert.Equal(250, (await connection.MailAsync("s@example.test", new SmtpClientMailParameters { Body = BodyType.EightBitMime, Size = 42 })).Code);
         Assert.True(connection.InTransaction);
         var first = await connection.RcptAsync(new SmtpClientRecipient("a@example.test"));
         var second = await connection.RcptAsync(new SmtpClientRecipient("later@example.test"));
@@ -83,9 +83,9 @@ public sealed class SmtpClientConnectionTests
     [Fact]
     public async Task SendAsync_DsnParameters_PassedWhenPeerHasDsnAndDroppedOtherwise()
     {
-        var envelope = new SmtpClientEnvelope("s@example.test", [new SmtpClientRecipient("a@example.test") { Notify = DsnNotifyConditions.Success | DsnNotifyConditions.Failure, OriginalRecipient = "A+1=x@example.test" }])
+        var envelope = new SmtpClientEnvelope("s@example.test", [new SmtpClientRecipient("a@example.test") { Notify = DsnNotify.Success | DsnNotify.Failure, OriginalRecipient = "A+1=x@example.test" }])
         {
-            Parameters = new SmtpClientMailParameters { DsnReturn = DsnReturnContent.Headers, EnvelopeId = "id 1", Body = SmtpBodyType.EightBitMime },
+            Parameters = new SmtpClientMailParameters { DsnReturn = DsnReturn.Headers, EnvelopeId = "id 1", Body = BodyType.EightBitMime },
         };
         var withDsn = new FakeEsmtp();
         var without = new FakeEsmtp { Extensions = ["PIPELINING"] };
@@ -166,7 +166,7 @@ public sealed class SmtpClientConnectionTests
         var bytes = new byte[2500];
         new Random(7).NextBytes(bytes);
 
-        var results = await connection.SendAsync(new SmtpClientEnvelope("s@example.test", "a@example.test") { Parameters = new() { Body = SmtpBodyType.BinaryMime } }, new BytesContent(bytes));
+        var results = await connection.SendAsync(new SmtpClientEnvelope("s@example.test", "a@example.test") { Parameters = new() { Body = BodyType.BinaryMime } }, new BytesContent(bytes));
 
         Assert.Equal(DeliveryStatus.Accepted, Assert.Single(results).Status);
         var message = Assert.Single(esmtp.Messages);
@@ -182,7 +182,7 @@ public sealed class SmtpClientConnectionTests
     {
         await using var server = new FakeSmtpServer(new FakeEsmtp().RunAsync);
         await using var connection = await ConnectAsync(server);
-        var results = await connection.SendAsync(new SmtpClientEnvelope("s@example.test", "a@example.test") { Parameters = new() { Body = SmtpBodyType.BinaryMime } }, new BytesContent("x"));
+        var results = await connection.SendAsync(new SmtpClientEnvelope("s@example.test", "a@example.test") { Parameters = new() { Body = BodyType.BinaryMime } }, new BytesContent("x"));
         Assert.Equal(new EnhancedStatusCode(5, 6, 3), Assert.Single(results).Reply.EnhancedCode);
     }
 

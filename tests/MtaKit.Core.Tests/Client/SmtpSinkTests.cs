@@ -28,9 +28,9 @@ public sealed class SmtpSinkTests
         await using var connection = connect.Connection;
         Assert.True(connection.Capabilities.Pipelining && connection.Capabilities.Dsn);
 
-        var envelope = new SmtpClientEnvelope("sender@example.test", [new SmtpClientRecipient("a@example.test") { Notify = DsnNotifyConditions.Failure }, new SmtpClientRecipient("b@example.test")])
+        var envelope = new SmtpClientEnvelope("sender@example.test", [new SmtpClientRecipient("a@example.test") { Notify = DsnNotify.Failure }, new SmtpClientRecipient("b@example.test")])
         {
-            Parameters = new SmtpClientMailParameters { Body = SmtpBodyType.EightBitMime, DsnReturn = DsnReturnContent.Headers, EnvelopeId = marker },
+            Parameters = new SmtpClientMailParameters { Body = BodyType.EightBitMime, DsnReturn = DsnReturn.Headers, EnvelopeId = marker },
         };
         var results = await connection.SendAsync(envelope, content);
         await connection.QuitAsync();
