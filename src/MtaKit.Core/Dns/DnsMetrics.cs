@@ -9,16 +9,7 @@ internal sealed class DnsMetrics : IDisposable
 
     public DnsMetrics(IMeterFactory? meterFactory)
     {
-        Meter meter;
-        if (meterFactory is null)
-        {
-            meter = _ownedMeter = new Meter("MtaKit");
-        }
-        else
-        {
-            meter = meterFactory.Create(new MeterOptions("MtaKit"));
-        }
-
+        var meter = CreateMeter(meterFactory, out _ownedMeter);
         Queries = meter.CreateCounter<long>("mtakit.dns.queries", "{query}", "DNS queries sent to a server.");
         CacheHits = meter.CreateCounter<long>("mtakit.dns.cache.hits", "{lookup}", "DNS lookups answered from the cache.");
         Coalesced = meter.CreateCounter<long>("mtakit.dns.coalesced", "{lookup}", "DNS lookups that joined an identical query already in flight.");
@@ -37,4 +28,11 @@ internal sealed class DnsMetrics : IDisposable
     public Histogram<double> Duration { get; }
 
     public void Dispose() => _ownedMeter?.Dispose();
+
+    /// <summary>The "MtaKit" meter from the factory, or a private one the caller must dispose (<paramref name="owned"/>).</summary>
+    internal static Meter CreateMeter(IMeterFactory? meterFactory, out Meter? owned)
+    {
+        owned = meterFactory is null ? new Meter("MtaKit") : null;
+        return owned ?? meterFactory!.Create(new MeterOptions("MtaKit"));
+    }
 }
