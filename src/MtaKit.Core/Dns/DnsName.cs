@@ -21,6 +21,23 @@ internal static class DnsName
         return span.ToString().ToLowerInvariant();
     }
 
+    /// <summary>
+    /// True for a fully qualified domain name: two or more labels of 1 to 63 octets, 253 at most, no domain
+    /// literal; with <paramref name="hostCharacters"/> also only letters, digits, '-' (not first or last) and '_'.
+    /// </summary>
+    public static bool IsValidDomain(string domain, bool hostCharacters)
+    {
+        var name = domain.EndsWith('.') ? domain[..^1] : domain;
+        if (name.Length is 0 or > 253 || name.StartsWith('['))
+        {
+            return false;
+        }
+
+        var labels = name.Split('.');
+        return labels.Length >= 2 && labels.All(l => l.Length is > 0 and <= 63
+            && (!hostCharacters || (l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && l[0] != '-' && l[^1] != '-')));
+    }
+
     /// <summary>True when <paramref name="name"/> equals <paramref name="zone"/> or is below it (both normalized).</summary>
     public static bool IsAtOrBelow(string name, string zone)
         => zone.Length == 0

@@ -115,4 +115,18 @@ public sealed class DnsResolverIntegrationTests : IDisposable
 
         Assert.Equal(expected, result.Result);
     }
+
+    [SkippableTheory]
+    [InlineData("example.test", MailDomainStatus.Exists)]
+    [InlineData("nomx.test", MailDomainStatus.Exists)]
+    [InlineData("nullmx.test", MailDomainStatus.NullMx)]
+    [InlineData("nowhere.test", MailDomainStatus.NoSuchDomain)]
+    public async Task MailDomainChecker_DefaultZone(string domain, MailDomainStatus expected)
+    {
+        using var resolver = CreateSut();
+
+        var result = await new MailDomainChecker(resolver).CheckAsync(domain);
+
+        Assert.Equal(expected, result.Status);
+    }
 }

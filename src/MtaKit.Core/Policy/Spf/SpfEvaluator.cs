@@ -82,7 +82,7 @@ public sealed class SpfEvaluator
 
     private async ValueTask<Outcome> CheckHostAsync(SpfEvaluation e, string domain, int depth)
     {
-        if (!IsValidDomain(domain))
+        if (!DnsName.IsValidDomain(domain, hostCharacters: false))
         {
             return new(SpfResult.None, null, null, $"'{domain}' is not a valid domain name");
         }
@@ -262,7 +262,7 @@ public sealed class SpfEvaluator
         }
 
         var target = await SpfMacro.ExpandDomainAsync(record.Explanation, e, domain).ConfigureAwait(false);
-        if (!IsValidDomain(target))
+        if (!DnsName.IsValidDomain(target, hostCharacters: false))
         {
             return null;
         }
@@ -302,19 +302,6 @@ public sealed class SpfEvaluator
         }
 
         return true;
-    }
-
-    /// <summary>A name SPF can check (section 4.3): two or more labels of 1 to 63 octets, 253 at most, no domain literal.</summary>
-    private static bool IsValidDomain(string domain)
-    {
-        var name = domain.EndsWith('.') ? domain[..^1] : domain;
-        if (name.Length is 0 or > 253 || name.StartsWith('['))
-        {
-            return false;
-        }
-
-        var labels = name.Split('.');
-        return labels.Length >= 2 && labels.All(l => l.Length is > 0 and <= 63);
     }
 
     private static Outcome PermError(string problem) => new(SpfResult.PermError, null, null, problem);
