@@ -9,6 +9,7 @@ internal sealed class DnsClientTransport
 {
     private readonly LookupClient _client;
     private readonly DnsOptions _options;
+    private readonly NameServer[] _servers;
 
     public DnsClientTransport(DnsOptions options)
     {
@@ -20,21 +21,40 @@ internal sealed class DnsClientTransport
         clientOptions.UseTcpFallback = options.UseTcpFallback;
         clientOptions.UseCache = false; // our cache: negative TTL rules, bounds, TimeProvider, metrics
         clientOptions.ThrowDnsErrors = false;
-        clientOptions.ContinueOnDnsError = true; // SERVFAIL/REFUSED from one server: ask the next
+        // Failover is ours (QueryAsync below): DnsClient's ContinueOnDnsError would also ask the next
+        // server after an NXDOMAIN, a final answer - one wasted round trip per unlisted DNSBL query.
+        clientOptions.ContinueOnDnsError = false;
         clientOptions.ContinueOnEmptyResponse = false;
         clientOptions.UseRandomNameServer = false;
         clientOptions.EnableAuditTrail = false;
         _client = new LookupClient(clientOptions);
+        _servers = [.. _client.NameServers];
     }
 
     public string ServersDescription => string.Join(", ", _client.NameServers.Select(s => s.ToString()));
 
+    /// <summary>Asks each server in turn until one gives an answer (records, NXDOMAIN or NODATA); else returns the last failure.</summary>
     public async Task<(DnsAnswer Answer, string? Reason)> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
+    {
+        (DnsAnswer Answer, string? Reason) result = (DnsAnswer.Empty(name, type, DnsStatus.Error, TimeSpan.Zero), "no DNS server configured");
+        foreach (var server in _servers)
+        {
+            result = await QueryServerAsync(server, name, type, cancellationToken).ConfigureAwait(false);
+            if (!result.Answer.IsFailure)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<(DnsAnswer Answer, string? Reason)> QueryServerAsync(NameServer server, string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         IDnsQueryResponse response;
         try
         {
-            response = await _client.QueryAsync(name, (QueryType)(int)type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            response = await _client.QueryServerAsync([server], name, (QueryType)(int)type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
         }
         catch (DnsResponseException ex) when (ex.Code == DnsResponseCode.ConnectionTimeout)
         {

@@ -65,4 +65,16 @@ public sealed class DnsResolverOwnServerTests(OwnDnsServer server) : IClassFixtu
 
         Assert.Equal(IPAddress.Parse("192.0.2.77"), Assert.Single(a.Records));
     }
+
+    [SkippableFact]
+    public async Task QueryAsync_FirstServerSaysNxDomain_AnswerIsFinal()
+    {
+        var options = server.Require();
+        options.Servers.Insert(0, MtaKit.Testing.ServiceEnvironment.Require("DNS").ToString()); // the shared instance lacks cached.test
+        using var sut = new DnsResolver(options, null, null, _metrics);
+
+        var a = await sut.LookupAAsync("cached.test");
+
+        Assert.Equal(DnsStatus.NxDomain, a.Status);
+    }
 }
