@@ -77,4 +77,16 @@ public sealed class DnsResolverOwnServerTests(OwnDnsServer server) : IClassFixtu
 
         Assert.Equal(DnsStatus.NxDomain, a.Status);
     }
+
+    [SkippableFact]
+    public async Task LookupTxtAsync_AnswerTooBigForUdp_RetriedOverTcp()
+    {
+        using var sut = new DnsResolver(server.Require(), null, null, _metrics);
+
+        var txt = await sut.LookupTxtAsync("big.test");
+
+        Assert.Equal(DnsStatus.Success, txt.Status);
+        Assert.Equal(["a", "b", "c", "d", "e", "f"], txt.Records.Select(t => t[..1]).Order());
+        Assert.All(txt.Records, t => Assert.Equal(250, t.Length));
+    }
 }
