@@ -74,7 +74,7 @@ public sealed class DnsblChecker : IDisposable
             DnsblLog.Scored(_logger, address, score, _options.Threshold, string.Join(", ", hits.Select(h => $"{h.Zone}={string.Join('/', h.Codes)}*{h.Weight}")));
         }
 
-        return new DnsblResult(score, _options.Threshold, hits, errors);
+        return new DnsblResult(address, score, _options.Threshold, hits, errors);
     }
 
     /// <summary>Releases the private meter, if any.</summary>

@@ -47,6 +47,19 @@ public sealed class SpfCheckResult
     public string? Problem { get; }
 
     /// <summary>
+    /// The reply a MAIL stage rejecting on SPF would give (RFC 7372 codes): 550 5.7.23 with the explanation for
+    /// <see cref="SpfResult.Fail"/>, 451 4.7.24 for <see cref="SpfResult.TempError"/>, 550 5.7.24 for
+    /// <see cref="SpfResult.PermError"/>; <see langword="null"/> for the other results (accept, perhaps with a header).
+    /// </summary>
+    public SmtpReply? SuggestedReply => Result switch
+    {
+        SpfResult.Fail => new SmtpReply(550, "5.7.23", Printable(Explanation ?? $"SPF check failed for {Domain}")),
+        SpfResult.TempError => new SmtpReply(451, "4.7.24", $"Temporary SPF error for {Printable(Domain)}, try again later"),
+        SpfResult.PermError => new SmtpReply(550, "5.7.24", $"Invalid SPF record for {Printable(Domain)}"),
+        _ => null,
+    };
+
+    /// <summary>
     /// Formats the <c>Received-SPF:</c> header field (RFC 7208 section 9.1), unfolded, without CRLF:
     /// <c>Received-SPF: pass (mx.example.org: domain of a@example.com designates 192.0.2.1 as permitted sender) client-ip=192.0.2.1; envelope-from="a@example.com"; helo=h.example.com; receiver=mx.example.org; identity=mailfrom; mechanism="ip4:192.0.2.0/24"</c>.
     /// </summary>
@@ -92,6 +105,9 @@ public sealed class SpfCheckResult
 
     /// <summary>The lower-case name RFC 7208 uses (<c>softfail</c>, <c>temperror</c>, ...).</summary>
     public static string ResultName(SpfResult result) => result.ToString().ToLowerInvariant();
+
+    // The explanation comes from the sender's DNS: keep it to one line of printable ASCII.
+    private static string Printable(string text) => new([.. text.Select(c => c is < ' ' or > '~' ? '?' : c)]);
 
     private static string Clean(string text)
     {

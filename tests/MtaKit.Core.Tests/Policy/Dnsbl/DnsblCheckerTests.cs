@@ -49,6 +49,7 @@ public sealed class DnsblCheckerTests : IDisposable
         Assert.Equal("listed: see https://bl.test/192.0.2.10", result.Hits[0].Reason);
         Assert.Equal(IPAddress.Parse("127.0.0.2"), Assert.Single(result.Hits[0].Codes));
         Assert.Empty(result.Errors);
+        Assert.Equal("554 5.7.1 Service unavailable; client [192.0.2.10] blocked using bl.test; listed: see https://bl.test/192.0.2.10", result.SuggestedReply!.ToString());
         Assert.Equal(2, _metrics.Get("mtakit.dnsbl.listed"));
         Assert.Equal(4, _metrics.Get("mtakit.dnsbl.lookups"));
     }
@@ -65,6 +66,7 @@ public sealed class DnsblCheckerTests : IDisposable
         Assert.Null(hit.Reason);
         Assert.Equal(1, result.Score);
         Assert.False(result.IsBlocked);
+        Assert.Null(result.SuggestedReply);
     }
 
     [Fact]

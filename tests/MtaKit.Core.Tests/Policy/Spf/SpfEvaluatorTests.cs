@@ -104,4 +104,15 @@ public sealed class SpfEvaluatorTests
         Assert.StartsWith("Received-SPF: permerror (mx.receiver.test: domain of x@bad.example.test has an invalid SPF record)", header, StringComparison.Ordinal);
         Assert.EndsWith("problem=\"bad.example.test: invalid term 'ip4:300.1.1.1'\"", header, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("203.0.113.1", "alice@example.test", "550 5.7.23 203.0.113.1 is not one of example.test's senders (checked at 1800000000 by mx.receiver.test)")]
+    [InlineData("192.0.2.1", "a@slow.example.test", "451 4.7.24 Temporary SPF error for slow.example.test, try again later")]
+    [InlineData("192.0.2.10", "alice@example.test", null)]
+    public async Task SuggestedReply_ByResult(string ip, string sender, string? expected)
+    {
+        var result = await CreateSut().CheckMailFromAsync(IPAddress.Parse(ip), sender, "h.example.net");
+
+        Assert.Equal(expected, result.SuggestedReply?.ToString());
+    }
 }
