@@ -140,8 +140,8 @@ public sealed class DnsResolverTests : IDisposable
         Assert.Equal(0, sut.CachedCount);
     }
 
-    [Fact]
-    public async Task QueryAsync_ConcurrentIdenticalQueries_OneQuerySent()
+    // The server answers only once the returned gate is opened.
+    private TaskCompletionSource HoldAnswers()
     {
         var gate = new TaskCompletionSource();
         var inner = _server;
@@ -150,6 +150,13 @@ public sealed class DnsResolverTests : IDisposable
             await gate.Task;
             return await inner(name, type);
         };
+        return gate;
+    }
+
+    [Fact]
+    public async Task QueryAsync_ConcurrentIdenticalQueries_OneQuerySent()
+    {
+        var gate = HoldAnswers();
         using var sut = CreateSut();
 
         var lookups = Enumerable.Range(0, 20).Select(_ => sut.QueryAsync("busy.test", DnsRecordType.A).AsTask()).ToList();
@@ -166,13 +173,7 @@ public sealed class DnsResolverTests : IDisposable
     [Fact]
     public async Task QueryAsync_OneCallerCancels_OtherCallersStillGetTheAnswer()
     {
-        var gate = new TaskCompletionSource();
-        var inner = _server;
-        _server = async (name, type) =>
-        {
-            await gate.Task;
-            return await inner(name, type);
-        };
+        var gate = HoldAnswers();
         using var sut = CreateSut();
         using var cts = new CancellationTokenSource();
 
