@@ -18,9 +18,11 @@ namespace MtaKit;
 /// gone.example.test      NXDOMAIN         ; the name does not exist
 /// empty.example.test     NODATA           ; the name exists, without records
 /// slow.example.test      TIMEOUT          ; also SERVFAIL, REFUSED: failures for tests
+/// *.spam.example         A     127.0.0.2  ; a wildcard: any name below spam.example without its own entry
 /// </code>
 /// A name with records of other types answers NODATA for a type it lacks; an undefined name answers NXDOMAIN.
-/// The resolver is authoritative for names at or below each <c>$ZONE</c> and for every name the file defines.
+/// The resolver is authoritative for names at or below each <c>$ZONE</c>, for every name the file defines,
+/// and for the names below a wildcard's parent.
 /// </summary>
 public sealed class StaticZone
 {
@@ -68,7 +70,7 @@ public sealed class StaticZone
     public bool IsAuthoritativeFor(string name)
     {
         var normalized = DnsName.Normalize(name);
-        return _names.ContainsKey(normalized) || _zones.Any(z => DnsName.IsAtOrBelow(normalized, z));
+        return _names.ContainsKey(normalized) || _zones.Any(z => DnsName.IsAtOrBelow(normalized, z)) || TryWildcard(normalized, out _);
     }
 
     internal DnsAnswer Answer(string name, DnsRecordType type)
@@ -77,7 +79,7 @@ public sealed class StaticZone
         var current = asked;
         for (var hops = 0; hops < 9; hops++)
         {
-            if (!_names.TryGetValue(current, out var data))
+            if (!_names.TryGetValue(current, out var data) && !TryWildcard(current, out data))
             {
                 return DnsAnswer.Empty(asked, type, DnsStatus.NxDomain, NegativeTtl);
             }
@@ -99,6 +101,21 @@ public sealed class StaticZone
         }
 
         return DnsAnswer.Empty(asked, type, DnsStatus.ServFail, TimeSpan.Zero); // CNAME loop
+    }
+
+    // "*.example.test" answers for any name below example.test that has no entry of its own (closest wildcard wins).
+    private bool TryWildcard(string name, out NameData data)
+    {
+        for (var dot = name.IndexOf('.', StringComparison.Ordinal); dot >= 0; dot = name.IndexOf('.', dot + 1))
+        {
+            if (_names.TryGetValue(string.Concat("*", name.AsSpan(dot)), out data!))
+            {
+                return true;
+            }
+        }
+
+        data = null!;
+        return false;
     }
 
     private static void ParseInto(StaticZoneBuilder builder, string text, string source)

@@ -21,6 +21,8 @@ public sealed class StaticZoneTests
         empty.example.test      NODATA
         slow.example.test       TIMEOUT
         other.test              A   192.0.2.9
+        *.spam.test             A   127.0.0.2
+        ok.spam.test            NXDOMAIN
         """;
 
     private static StaticZoneResolver CreateSut() => new(StaticZone.Parse(Zone));
@@ -90,6 +92,7 @@ public sealed class StaticZoneTests
     [InlineData("other.test", true)]
     [InlineData("sub.other.test", false)]
     [InlineData("notexample.test", false)]
+    [InlineData("x.spam.test", true)]
     public void IsAuthoritativeFor_ZonesAndDefinedNames(string name, bool expected)
         => Assert.Equal(expected, StaticZone.Parse(Zone).IsAuthoritativeFor(name));
 
@@ -138,5 +141,15 @@ public sealed class StaticZoneTests
         {
             File.Delete(path);
         }
+    }
+
+    [Theory]
+    [InlineData("a.spam.test", DnsStatus.Success)]
+    [InlineData("deep.a.spam.test", DnsStatus.Success)]
+    [InlineData("ok.spam.test", DnsStatus.NxDomain)]
+    [InlineData("spam.test", DnsStatus.NxDomain)]
+    public async Task QueryAsync_Wildcard_AnswersNamesWithoutOwnEntry(string name, DnsStatus expected)
+    {
+        Assert.Equal(expected, (await CreateSut().QueryAsync(name, DnsRecordType.A)).Status);
     }
 }
