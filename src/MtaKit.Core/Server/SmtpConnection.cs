@@ -940,6 +940,9 @@ internal sealed partial class SmtpConnection
             await EndTransactionAsync().ConfigureAwait(false);
             _session.HeloName = null;
             _session.IsExtended = false;
+
+            // RFC 3207 4.2: forget what the client told us in plaintext, including a plaintext AUTH.
+            _session.AuthenticatedUser = null;
         }
     }
 
