@@ -87,7 +87,8 @@ internal sealed partial class SmtpConnection
                     return;
                 }
 
-                earlyTalker = proxied.Value;
+                // Bytes behind the header count as early talk only when the check is on (GreetingDelay > 0).
+                earlyTalker = proxied.Value && _listener.Options.GreetingDelay > TimeSpan.Zero;
             }
 
             var refusal = _listener.Connections.TryEnter(Client, _limits, out key);
