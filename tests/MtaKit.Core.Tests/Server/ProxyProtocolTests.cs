@@ -224,6 +224,36 @@ public sealed class ProxyProtocolTests
     }
 
     [Fact]
+    public async Task ProxyBytes_WithCommandBehind_NoGreetingDelay_Served()
+    {
+        await using var server = await StartAsync();
+        await using var c = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        await c.SendRawAsync("PROXY TCP4 203.0.113.7 192.0.2.1 51234 25\r\nEHLO client.test\r\n");
+        Assert.Equal("220 mx.test ESMTP MtaKit", await c.ReadLastLineAsync());
+        Assert.Equal("250 ENHANCEDSTATUSCODES", await c.ReadLastLineAsync());
+    }
+
+    [Fact]
+    public async Task TlsHandshake_ClientSilent_ClosedAfterHandshakeTimeout()
+    {
+        using var cert = TestCertificate.Create();
+        await using var server = await TestServer.StartAsync(l => l with { Tls = cert.TlsOptions with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) } });
+        await using var c = await Session.OpenAsync(server);
+        Assert.Equal("220 2.0.0 Ready to start TLS", await c.CommandAsync("STARTTLS"));
+        Assert.True(await c.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task ImplicitTls_PlaintextClient_Closed()
+    {
+        using var cert = TestCertificate.Create();
+        await using var server = await TestServer.StartAsync(l => l with { Tls = cert.TlsOptions, ImplicitTls = true });
+        await using var c = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        await c.SendAsync("EHLO client.test");
+        Assert.True(await c.IsClosedAsync());
+    }
+
+    [Fact]
     public void Ctor_ProxyWithoutTrustedProxies_ThrowsNamingKey()
     {
         var options = new SmtpServerOptions
