@@ -351,14 +351,16 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        await EndTransactionAsync().ConfigureAwait(false);
-        _bdatFailed = false;
         var verdict = await RunStageAsync(_server.Helo, new HeloContext(_session, _server.Services, name, extended), "helo").ConfigureAwait(false);
         if (!verdict.IsPositive)
         {
+            // RFC 5321 4.1.4: a refused EHLO leaves the session in the state it was in.
             WriteVerdict(verdict, "helo");
             return;
         }
+
+        await EndTransactionAsync().ConfigureAwait(false);
+        _bdatFailed = false;
 
         _session.HeloName = name;
         _session.IsExtended = extended;
