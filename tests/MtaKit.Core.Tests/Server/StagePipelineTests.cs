@@ -292,6 +292,19 @@ public sealed class StagePipelineTests
     }
 
     [Fact]
+    public async Task HeloReject_MidTransaction_TransactionKept()
+    {
+        var stage = new TestStage { Helo = (context, next) => context.HeloName == "localhost" ? new(SmtpVerdict.Reject(550, "5.7.1", "Bad HELO")) : next(context) };
+        await using var server = await TestServer.StartAsync(pipeline: TestStage.Pipeline(stage));
+        await using var c = await MailAsync(server);
+        Assert.Equal("550 5.7.1 Bad HELO", await c.CommandAsync("EHLO localhost"));
+        Assert.Equal("250 2.1.5 Recipient OK", await c.CommandAsync("RCPT TO:<b@example.test>"));
+        Assert.StartsWith("250 ", await c.CommandAsync("EHLO client.test"));
+        Assert.Equal("503 5.5.1 Need MAIL command", await c.CommandAsync("RCPT TO:<b@example.test>"));
+        Assert.True(await Session.EventuallyAsync(() => server.Handler.OpenTransactions == 0));
+    }
+
+    [Fact]
     public async Task HeloReject_ThenNoMail()
     {
         var stage = new TestStage { Helo = (context, next) => context.HeloName == "localhost" ? new(SmtpVerdict.Reject(550, "5.7.1", "Bad HELO")) : next(context) };
