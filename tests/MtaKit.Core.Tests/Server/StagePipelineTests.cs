@@ -190,6 +190,47 @@ public sealed class StagePipelineTests
         Assert.Single(server.Handler.Messages); // a 250 is never given for a message nobody took
     }
 
+    [Fact]
+    public async Task DataStageAcceptsWithOwnReplyWithoutNext_DeliveredAndReplyKept()
+    {
+        var stage = new TestStage { Data = (_, _) => new(SmtpVerdict.Accept(new SmtpReply(250, "2.6.0", "Queued, thanks"))) };
+        await using var server = await TestServer.StartAsync(pipeline: TestStage.Pipeline(stage));
+        await using var c = await MailAsync(server);
+        Assert.Equal("250 2.6.0 Queued, thanks", await SendBodyAsync(c));
+        Assert.Single(server.Handler.Messages);
+    }
+
+    [Fact]
+    public async Task QuarantineAfterNext_DeliveredOnlyOnce()
+    {
+        var stage = new TestStage
+        {
+            Data = async (context, next) =>
+            {
+                var v = await next(context);
+                return v.IsPositive ? SmtpVerdict.Quarantine("late verdict") : v;
+            },
+        };
+        await using var server = await TestServer.StartAsync(pipeline: TestStage.Pipeline(stage));
+        await using var c = await MailAsync(server);
+        Assert.StartsWith("250 2.0.0 Ok: queued as ", await SendBodyAsync(c));
+        Assert.Single(server.Handler.Messages);
+    }
+
+    [Fact]
+    public async Task DiscardAtRcpt_AllRecipientsThenBdat_AcceptedAndDropped()
+    {
+        var stage = new TestStage { Rcpt = (_, _) => new(SmtpVerdict.Discard("spam trap")) };
+        await using var server = await TestServer.StartAsync(pipeline: TestStage.Pipeline(stage));
+        await using var c = await MailAsync(server);
+        await c.SendRawAsync("RCPT TO:<trap@example.test>\r\nBDAT 3\r\nabcBDAT 2 LAST\r\nde");
+        Assert.Equal("250 2.1.5 Recipient OK", await c.ReadLastLineAsync());
+        Assert.Equal("250 2.0.0 3 bytes received", await c.ReadLastLineAsync());
+        Assert.StartsWith("250 2.0.0 Ok: queued as ", await c.ReadLastLineAsync());
+        Assert.Empty(server.Handler.Messages);
+        Assert.True(await Session.EventuallyAsync(() => server.Handler.OpenTransactions == 0));
+    }
+
     [Theory]
     [InlineData("mail")]
     [InlineData("rcpt")]
