@@ -65,7 +65,7 @@ internal static class SmtpCommandParser
         argument = argument.Trim((byte)' ');
         var space = argument.IndexOf((byte)' ');
         var number = space < 0 ? argument : argument[..space];
-        if (number.Length is 0 or > 18 || !Utf8Parser.TryParse(number, out size, out var consumed) || consumed != number.Length || size < 0)
+        if (number.Length is 0 or > 18 || number.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || !Utf8Parser.TryParse(number, out size, out var consumed) || consumed != number.Length || size < 0)
         {
             size = 0;
             return false;

@@ -70,17 +70,22 @@ internal sealed partial class SmtpConnection
                     continue;
                 }
 
-                if (_server.Time.GetElapsedTime(_readStarted) >= _readTimeout)
+                var elapsed = _server.Time.GetElapsedTime(_readStarted);
+                if (elapsed < _readTimeout)
                 {
-                    if (_session.HeloName is not null || _greeted)
-                    {
-                        WriteRaw(Replies.Timeout);
-                    }
-
-                    await FlushAsync().ConfigureAwait(false);
-                    _closeReason = "timeout";
-                    return null;
+                    // Woken early (timer granularity, or a drain wake during a transaction): wait for the rest.
+                    _timer.Change(_readTimeout - elapsed, Timeout.InfiniteTimeSpan);
+                    continue;
                 }
+
+                if (_session.HeloName is not null || _greeted)
+                {
+                    WriteRaw(Replies.Timeout);
+                }
+
+                await FlushAsync().ConfigureAwait(false);
+                _closeReason = "timeout";
+                return null;
             }
         }
         finally

@@ -33,6 +33,7 @@ internal sealed partial class SmtpConnection
     private bool _bdatFailed;
     private int _lineLength;
     private int _errors;
+    private int _discardedRecipients;
     private bool _rejectedAtGreeting;
     private bool _close;
     private string _closeReason = "client closed";
@@ -86,7 +87,8 @@ internal sealed partial class SmtpConnection
                     return;
                 }
 
-                earlyTalker = proxied.Value;
+                // Bytes behind the header count as early talk only when the check is on (GreetingDelay > 0).
+                earlyTalker = proxied.Value && _listener.Options.GreetingDelay > TimeSpan.Zero;
             }
 
             var refusal = _listener.Connections.TryEnter(Client, _limits, out key);
@@ -129,14 +131,18 @@ internal sealed partial class SmtpConnection
 
             while (!_close)
             {
+                // Publish idleness before looking at the drain flag: a drain that starts in between
+                // then either sees us idle (and wakes the read) or is seen here.
+                _idle = _tx is null;
+                Interlocked.MemoryBarrier();
                 if (_server.Draining.IsCancellationRequested && _tx is null)
                 {
+                    _idle = false;
                     WriteRaw(Replies.ShuttingDown);
                     _closeReason = "server stopping";
                     break;
                 }
 
-                _idle = _tx is null;
                 var status = await ReadLineAsync(CommandTimeout).ConfigureAwait(false);
                 _idle = false;
                 if (status == LineStatus.Closed)
@@ -298,6 +304,7 @@ internal sealed partial class SmtpConnection
                 break;
             case SmtpVerb.Rset:
                 await EndTransactionAsync().ConfigureAwait(false);
+                _bdatFailed = false;
                 WriteRaw(Replies.Ok);
                 break;
             case SmtpVerb.Noop:
@@ -344,13 +351,16 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        await EndTransactionAsync().ConfigureAwait(false);
         var verdict = await RunStageAsync(_server.Helo, new HeloContext(_session, _server.Services, name, extended), "helo").ConfigureAwait(false);
         if (!verdict.IsPositive)
         {
+            // RFC 5321 4.1.4: a refused EHLO leaves the session in the state it was in.
             WriteVerdict(verdict, "helo");
             return;
         }
+
+        await EndTransactionAsync().ConfigureAwait(false);
+        _bdatFailed = false;
 
         _session.HeloName = name;
         _session.IsExtended = extended;
@@ -613,6 +623,22 @@ internal sealed partial class SmtpConnection
 
         var context = new RcptContext(_session, _server.Services, _tx, recipient, parameters, sourceRoute);
         var verdict = await RunStageAsync(_server.Rcpt, context, "rcpt").ConfigureAwait(false);
+        if (!context.Properties.Remove<TerminalReached>() && verdict.Kind == VerdictKind.Accept)
+        {
+            // A stage accepted without calling next: relay control and the handler still decide.
+            var final = await RunStageAsync(_server.RcptTerminalAsync, context, "rcpt").ConfigureAwait(false);
+            context.Properties.Remove<TerminalReached>();
+            if (final.Kind != VerdictKind.Accept)
+            {
+                verdict = final;
+            }
+        }
+
+        if (verdict.Kind == VerdictKind.Discard)
+        {
+            _discardedRecipients++;
+        }
+
         if (verdict.Kind == VerdictKind.Accept)
         {
             var reply = verdict.Reply ?? Replies.RecipientOk.Reply;
@@ -656,7 +682,7 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        if (_tx.Recipients.Count == 0)
+        if (_tx.Recipients.Count == 0 && _discardedRecipients == 0)
         {
             WriteError(Replies.NeedRcpt, CommandText());
             return;
@@ -721,7 +747,7 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        if (_tx is null || _tx.Recipients.Count == 0 || _bdatFailed)
+        if (_tx is null || (_tx.Recipients.Count == 0 && _discardedRecipients == 0) || _bdatFailed)
         {
             if (!await SkipBytesAsync(size).ConfigureAwait(false))
             {
@@ -761,15 +787,31 @@ internal sealed partial class SmtpConnection
     {
         var tx = _tx!;
         var started = _server.Time.GetTimestamp();
+        if (tx.Recipients.Count == 0)
+        {
+            // Every recipient was discarded by a stage: the client was told 250, so the message is taken and dropped.
+            buffer.Dispose();
+            WriteReply(new SmtpReply(250, "2.0.0", $"Ok: queued as {tx.Id}"));
+            ServerLog.Verdict(_server.Logger, _session.Id, Client, "data", Replies.Ok.Reply, "discarded: no recipient left");
+            await EndTransactionAsync().ConfigureAwait(false);
+            return;
+        }
+
         using var message = new ReceivedMessage(buffer);
         message.PrependHeader("Received", BuildReceivedHeader(tx));
         var context = new DataContext(_session, _server.Services, tx, message);
         var verdict = await RunStageAsync(_server.Data, context, "data").ConfigureAwait(false);
-        if (verdict.Kind == VerdictKind.Quarantine && tx.QuarantineReason is null)
+        if (verdict.Kind is VerdictKind.Accept or VerdictKind.Quarantine && !tx.Properties.Remove<TerminalReached>())
         {
-            // A stage asked for quarantine without calling next: the handler still takes the message.
-            tx.QuarantineReason = verdict.Reason;
-            verdict = await RunStageAsync(static c => c.Transaction.Properties.Get<IMessageTransaction>()!.DeliverAsync(c), context, "data-handler").ConfigureAwait(false);
+            // A stage accepted or asked for quarantine without calling next: the handler still takes
+            // the message (a 250 is never given for mail nobody took responsibility for).
+            if (verdict.Kind == VerdictKind.Quarantine)
+            {
+                tx.QuarantineReason = verdict.Reason;
+            }
+
+            var delivered = await RunStageAsync(ServerRuntime.DataTerminalAsync, context, "data-handler").ConfigureAwait(false);
+            verdict = delivered.IsPositive && verdict.Kind == VerdictKind.Accept && verdict.Reply is not null ? verdict : delivered;
         }
 
         var reply = verdict.Reply ?? (verdict.IsPositive ? new SmtpReply(250, "2.0.0", $"Ok: queued as {tx.Id}") : Replies.StageFault.Reply);
@@ -851,6 +893,7 @@ internal sealed partial class SmtpConnection
         var handlerTx = _handlerTx;
         _handlerTx = null;
         _tx = null;
+        _discardedRecipients = 0;
         _bdatBuffer?.Dispose();
         _bdatBuffer = null;
         if (handlerTx is not null)
@@ -900,6 +943,9 @@ internal sealed partial class SmtpConnection
             await EndTransactionAsync().ConfigureAwait(false);
             _session.HeloName = null;
             _session.IsExtended = false;
+
+            // RFC 3207 4.2: forget what the client told us in plaintext, including a plaintext AUTH.
+            _session.AuthenticatedUser = null;
         }
     }
 

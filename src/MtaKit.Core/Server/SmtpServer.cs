@@ -308,8 +308,9 @@ internal sealed class ServerRuntime
     public StageDelegate<DataContext> Data { get; }
 
     // The fixed last RCPT steps: relay control (no stage's accept skips it), then the handler.
-    private async ValueTask<SmtpVerdict> RcptTerminalAsync(RcptContext context)
+    public async ValueTask<SmtpVerdict> RcptTerminalAsync(RcptContext context)
     {
+        context.Properties.Set(TerminalReached.Instance);
         if (RelayControl is not null)
         {
             var verdict = await RelayControl.CheckAsync(context).ConfigureAwait(false);
@@ -329,12 +330,19 @@ internal sealed class ServerRuntime
         return await tx.AddRecipientAsync(context).ConfigureAwait(false);
     }
 
-    private static ValueTask<SmtpVerdict> DataTerminalAsync(DataContext context)
+    public static ValueTask<SmtpVerdict> DataTerminalAsync(DataContext context)
     {
+        context.Transaction.Properties.Set(TerminalReached.Instance);
         var tx = context.Transaction.Properties.Get<IMessageTransaction>()
                  ?? throw new InvalidOperationException("No handler transaction.");
         return tx.DeliverAsync(context);
     }
+}
+
+/// <summary>Marks that a phase's chain reached the engine's last step (so a stage's accept without next is caught).</summary>
+internal sealed class TerminalReached
+{
+    public static readonly TerminalReached Instance = new();
 }
 
 /// <summary>A bound listener and its connection counts.</summary>
