@@ -1,7 +1,3 @@
-// RS0026: Reject/Defer overloads differ in their required parameters (code+text vs SmtpReply), so the
-// trailing optional reason cannot make a call ambiguous.
-#pragma warning disable RS0026
-
 namespace MtaKit;
 
 /// <summary>What a stage decided.</summary>
