@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -57,6 +58,35 @@ internal sealed class ScannerConnection : IAsyncDisposable
     {
         Arm();
         return _stream.WriteAsync(buffer, _linked.Token);
+    }
+
+    /// <summary>Sends the whole of <paramref name="content"/>, which must hold exactly <paramref name="length"/> bytes.</summary>
+    public async ValueTask SendContentAsync(IMessageContent content, long length, CancellationToken cancellationToken)
+    {
+        var stream = content.OpenRead();
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                long sent = 0;
+                int n;
+                while (sent < length && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
+                    sent += n;
+                }
+
+                if (sent != length)
+                {
+                    throw new InvalidOperationException($"the message content ended after {sent} of its {length} bytes");
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
     }
 
     /// <summary>Reads some bytes; 0 at end of stream.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -75,24 +74,7 @@ public sealed class RspamdClient : IScanner
             await using (connection.ConfigureAwait(false))
             {
                 await connection.WriteAsync(BuildRequestHead(request, length)).ConfigureAwait(false);
-                var stream = request.Message.OpenRead();
-                await using (stream.ConfigureAwait(false))
-                {
-                    var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-                    try
-                    {
-                        int n;
-                        while ((n = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                        {
-                            await connection.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
-                }
-
+                await connection.SendContentAsync(request.Message, length, cancellationToken).ConfigureAwait(false);
                 var reply = await connection.ReadReplyAsync(MaxReplyBytes).ConfigureAwait(false);
                 return RspamdReplyParser.ParseHttp(reply, _options.SpamActions, Name, _timeProvider.GetElapsedTime(started));
             }

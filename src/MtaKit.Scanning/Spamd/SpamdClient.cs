@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -71,11 +70,7 @@ public sealed class SpamdClient : IScanner
             await using (connection.ConfigureAwait(false))
             {
                 await connection.WriteAsync(BuildHeader(length)).ConfigureAwait(false);
-                var stream = request.Message.OpenRead();
-                await using (stream.ConfigureAwait(false))
-                {
-                    await CopyAsync(stream, connection, length, cancellationToken).ConfigureAwait(false);
-                }
+                await connection.SendContentAsync(request.Message, length, cancellationToken).ConfigureAwait(false);
 
                 connection.ShutdownSend();
                 var reply = await connection.ReadReplyAsync(MaxReplyBytes).ConfigureAwait(false);
@@ -99,30 +94,6 @@ public sealed class SpamdClient : IScanner
         }
 
         return Encoding.UTF8.GetBytes(header.Append("\r\n").ToString());
-    }
-
-    private static async ValueTask CopyAsync(Stream content, ScannerConnection connection, long length, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            long sent = 0;
-            int n;
-            while (sent < length && (n = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await connection.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
-                sent += n;
-            }
-
-            if (sent != length)
-            {
-                throw new InvalidOperationException($"the message content ended after {sent} of its {length} bytes");
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private ValueTask<ScannerConnection> OpenAsync(CancellationToken cancellationToken)
