@@ -8,6 +8,9 @@ public sealed record SpamdClientOptions
     /// <summary>The default spamd TCP port, 783.</summary>
     public const int DefaultPort = 783;
 
+    /// <summary>spamc's default maximum message size, 500 KiB.</summary>
+    public const long DefaultMaxMessageSize = 500 * 1024;
+
     /// <summary>Where spamd listens: an <see cref="IPEndPoint"/>, a <see cref="DnsEndPoint"/> or a <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>.</summary>
     public required EndPoint EndPoint { get; init; }
 
@@ -25,7 +28,7 @@ public sealed record SpamdClientOptions
 
     /// <summary>Messages larger than this are not sent (spamc's <c>-s</c>): the result is <see cref="ScanVerdict.Skipped"/>.</summary>
     /// <value>The default value is 500 KiB, spamc's default.</value>
-    public long MaxMessageSize { get; init; } = 500 * 1024;
+    public long MaxMessageSize { get; init; } = DefaultMaxMessageSize;
 
     /// <summary>How long to wait for the connection.</summary>
     /// <value>The default value is 5 seconds.</value>

@@ -82,7 +82,7 @@ public sealed class ScannerPoolTests
     {
         var up = Clamd(ServiceEnvironment.Require("CLAMD"));
         var down = Clamd(ClosedPort());
-        using var sut = CreateSut([new(up), new(down)]);
+        using var sut = CreateSut([new(up), new(down)], new ScannerPoolOptions { InitialBackoff = TimeSpan.FromMinutes(1), MaxBackoff = TimeSpan.FromMinutes(1) });
 
         var results = new List<ScanResult>();
         for (var i = 0; i < 40; i++)
