@@ -36,6 +36,9 @@ public sealed class ScannerSet : IAsyncDisposable
     /// <summary>The scanners, in result order.</summary>
     public IReadOnlyList<IScanner> Scanners => _scanners;
 
+    /// <summary>The pools among <see cref="Scanners"/>, for health checks (<see cref="ScannerPool.Health"/>).</summary>
+    public IEnumerable<ScannerPool> Pools => _scanners.OfType<ScannerPool>();
+
     /// <summary>Runs every scanner on the message concurrently and decides.</summary>
     /// <param name="request">The message and its envelope.</param>
     /// <param name="cancellationToken">Cancels every scan.</param>
@@ -49,6 +52,15 @@ public sealed class ScannerSet : IAsyncDisposable
         }
 
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        for (var i = 0; i < results.Length; i++)
+        {
+            // pools count their own attempts
+            if (_scanners[i] is not ScannerPool)
+            {
+                ScanningMetrics.Record(results[i]);
+            }
+        }
+
         return new ScanSummary(results, _spam, _failPolicy);
     }
 

@@ -74,6 +74,19 @@ public sealed class RspamdClientTests
     }
 
     [SkippableFact]
+    public async Task ScanAsync_OverUnixSocket_FindsGtube()
+    {
+        await using var relay = new UnixSocketRelay(ServiceEnvironment.Require("RSPAMD"));
+        var sut = CreateSut(new Uri("unix:" + relay.Path));
+
+        var result = await sut.ScanAsync(TestMessages.Request(TestMessages.Mail(TestMessages.Gtube)), CancellationToken.None);
+
+        Assert.Equal(ScanVerdict.Spam, result.Verdict);
+        Assert.StartsWith("rspamd:unix:", result.Scanner, StringComparison.Ordinal);
+        Assert.True(await sut.PingAsync());
+    }
+
+    [SkippableFact]
     public async Task PingAsync_RunningRspamd_ReturnsTrue()
         => Assert.True(await CreateSut().PingAsync());
 

@@ -118,6 +118,18 @@ public sealed class SpamdClientTests
     }
 
     [SkippableFact]
+    public async Task ScanAsync_OverUnixSocket_FindsGtube()
+    {
+        await using var relay = new UnixSocketRelay(ServiceEnvironment.Require("SPAMD"));
+        var sut = CreateSut(endPoint: new System.Net.Sockets.UnixDomainSocketEndPoint(relay.Path));
+
+        var result = await sut.ScanAsync(Gtube(), CancellationToken.None);
+
+        Assert.Equal(ScanVerdict.Spam, result.Verdict);
+        Assert.StartsWith("spamd:unix:", result.Scanner, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task PingAsync_RunningSpamd_ReturnsTrue()
         => Assert.True(await CreateSut().PingAsync());
 
