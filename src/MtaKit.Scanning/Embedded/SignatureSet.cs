@@ -50,6 +50,11 @@ public sealed class SignatureSet
         return Parse(text, path);
     }
 
+    /// <summary>Reads a signature file (see the remarks for its format) and adds the built-in EICAR signature; for start-up code.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="FormatException">A line is not a valid signature; the message names the file and line.</exception>
+    public static SignatureSet Load(string path) => Parse(File.ReadAllText(path), path);
+
     /// <summary>Parses signature lines (see the remarks for the format) and adds the built-in EICAR signature.</summary>
     /// <param name="text">The lines.</param>
     /// <param name="source">The file name used in error messages.</param>

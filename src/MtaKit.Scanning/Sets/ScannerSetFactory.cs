@@ -6,14 +6,14 @@ namespace MtaKit.Scanning;
 /// <summary>Builds a <see cref="ScannerSet"/> (one pool per configured scanner kind, plus the embedded scanners) from <see cref="ScanningOptions"/>.</summary>
 public static class ScannerSetFactory
 {
-    /// <summary>Validates <paramref name="options"/> and builds the scanners.</summary>
+    /// <summary>Validates <paramref name="options"/> and builds the scanners (reading the signature file, if any, synchronously: call it at start-up).</summary>
     /// <param name="options">The bound options.</param>
     /// <param name="timeProvider">The clock for timeouts and rests; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="loggerFactory">Creates the pools' loggers.</param>
     /// <param name="random">The source of weighted choices (seed it in tests).</param>
-    /// <param name="cancellationToken">Cancels reading the signature file.</param>
     /// <exception cref="InvalidOperationException">The options are not valid; the message lists every problem by configuration key.</exception>
-    public static async Task<ScannerSet> CreateAsync(ScanningOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, Random? random = null, CancellationToken cancellationToken = default)
+    /// <exception cref="FormatException">The embedded signature file has an invalid line.</exception>
+    public static ScannerSet Create(ScanningOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
@@ -49,7 +49,7 @@ public static class ScannerSetFactory
         var embedded = options.Embedded;
         if (embedded.Enabled)
         {
-            var signatures = embedded.SignatureFile is { } file ? await SignatureSet.LoadAsync(file, cancellationToken).ConfigureAwait(false) : SignatureSet.BuiltIn;
+            var signatures = embedded.SignatureFile is { } file ? SignatureSet.Load(file) : SignatureSet.BuiltIn;
             scanners.Add(new SignatureScanner(signatures, embedded.MaxMessageSize, time));
             if (embedded.Gtube)
             {

@@ -23,7 +23,7 @@ public sealed class ScannerSetFactoryTests
     [SkippableFact]
     public async Task ScanAsync_Eicar_RejectedByClamdAndEmbedded()
     {
-        await using var sut = await ScannerSetFactory.CreateAsync(AllServices());
+        await using var sut = ScannerSetFactory.Create(AllServices());
 
         var summary = await sut.ScanAsync(TestMessages.Request(TestMessages.Mail(TestMessages.Eicar)), CancellationToken.None);
 
@@ -38,7 +38,7 @@ public sealed class ScannerSetFactoryTests
     [SkippableFact]
     public async Task ScanAsync_Gtube_RejectedAsSpam()
     {
-        await using var sut = await ScannerSetFactory.CreateAsync(AllServices());
+        await using var sut = ScannerSetFactory.Create(AllServices());
 
         var summary = await sut.ScanAsync(TestMessages.Request(TestMessages.Mail(TestMessages.Gtube)), CancellationToken.None);
 
@@ -50,7 +50,7 @@ public sealed class ScannerSetFactoryTests
     [SkippableFact]
     public async Task ScanAsync_CleanMessage_Accepted()
     {
-        await using var sut = await ScannerSetFactory.CreateAsync(AllServices());
+        await using var sut = ScannerSetFactory.Create(AllServices());
 
         var summary = await sut.ScanAsync(TestMessages.Request(TestMessages.Clean), CancellationToken.None);
 
@@ -68,7 +68,7 @@ public sealed class ScannerSetFactoryTests
             Clamd = new() { Endpoints = [new() { Address = $"127.0.0.1:{FreePort.Next()}" }, new() { Address = $"127.0.0.1:{FreePort.Next()}" }] },
             FailPolicy = policy,
         };
-        await using var sut = await ScannerSetFactory.CreateAsync(options);
+        await using var sut = ScannerSetFactory.Create(options);
 
         var summary = await sut.ScanAsync(TestMessages.Request(TestMessages.Clean), CancellationToken.None);
 
@@ -77,7 +77,7 @@ public sealed class ScannerSetFactoryTests
     }
 
     [Fact]
-    public async Task CreateAsync_InvalidOptions_ThrowsListingKeys()
+    public void Create_InvalidOptions_ThrowsListingKeys()
     {
         var options = new ScanningOptions
         {
@@ -85,16 +85,16 @@ public sealed class ScannerSetFactoryTests
             Spam = new() { TagScore = 10, RejectScore = 5 },
         };
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ScannerSetFactory.CreateAsync(options));
+        var error = Assert.Throws<InvalidOperationException>(() => ScannerSetFactory.Create(options));
 
         Assert.Contains("MtaKit:Scanning:Clamd:Endpoints:0:Address", error.Message, StringComparison.Ordinal);
         Assert.Contains("MtaKit:Scanning:Spam:RejectScore", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task CreateAsync_NothingConfigured_EmptySetAccepts()
+    public async Task Create_NothingConfigured_EmptySetAccepts()
     {
-        await using var sut = await ScannerSetFactory.CreateAsync(new ScanningOptions());
+        await using var sut = ScannerSetFactory.Create(new ScanningOptions());
 
         var summary = await sut.ScanAsync(TestMessages.Request(TestMessages.Clean), CancellationToken.None);
 
