@@ -262,10 +262,17 @@ public sealed class ScannerPool : IScanner, IDisposable
         int failures;
         lock (_lock)
         {
+            var now = _timeProvider.GetUtcNow();
+            if (endpoint.ConsecutiveFailures > 0 && endpoint.RestUntil > now)
+            {
+                // a scan that was already in flight when the endpoint was rested: one outage, one failure
+                return;
+            }
+
             failures = ++endpoint.ConsecutiveFailures;
             var factor = Math.Pow(2, Math.Min(failures - 1, 30));
             rest = TimeSpan.FromTicks((long)Math.Min(_options.InitialBackoff.Ticks * factor, _options.MaxBackoff.Ticks));
-            endpoint.RestUntil = _timeProvider.GetUtcNow() + rest;
+            endpoint.RestUntil = now + rest;
             endpoint.Probing = false;
         }
 

@@ -201,6 +201,22 @@ public sealed class ScannerPoolTests
     }
 
     [Fact]
+    public async Task ScanAsync_ConcurrentFailuresOfOneOutage_CountOnce()
+    {
+        var time = new FakeTimeProvider();
+        var fail = new TaskCompletionSource<ScanResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var down = new StubScanner("down", (_, _) => new ValueTask<ScanResult>(fail.Task));
+        using var sut = CreateSut([new(down)], new ScannerPoolOptions { InitialBackoff = TimeSpan.FromSeconds(1) }, time);
+
+        var scans = Enumerable.Range(0, 3).Select(_ => sut.ScanAsync(Request, CancellationToken.None).AsTask()).ToList();
+        fail.SetResult(ScanResult.Error("down", TimeSpan.Zero, "refused"));
+        await Task.WhenAll(scans);
+
+        Assert.Equal(1, sut.Health[0].ConsecutiveFailures);
+        Assert.Equal(time.GetUtcNow().AddSeconds(1), sut.Health[0].RestingUntil);
+    }
+
+    [Fact]
     public async Task ScanAsync_EndpointAtConcurrencyCap_NextScanGoesElsewhere()
     {
         var release = new TaskCompletionSource<ScanResult>(TaskCreationOptions.RunContinuationsAsynchronously);
