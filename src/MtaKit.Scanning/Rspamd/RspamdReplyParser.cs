@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace MtaKit.Scanning;
 
@@ -66,7 +67,8 @@ internal static class RspamdReplyParser
     /// <summary>Parses the JSON body of a <c>/checkv2</c> reply.</summary>
     public static ScanResult ParseJson(ReadOnlySpan<byte> json, IReadOnlySet<string> spamActions, string scanner, TimeSpan elapsed)
     {
-        if (!TryRead(json, out var reply) || reply is null)
+        // JsonElement decodes strings lazily: reject invalid UTF-8 once, here, rather than throw later
+        if (!Utf8.IsValid(json) || !TryRead(json, out var reply) || reply is null)
         {
             return ScanResult.Error(scanner, elapsed, "rspamd reply is not valid JSON", transient: false);
         }
@@ -173,7 +175,7 @@ internal static class RspamdReplyParser
             }
 
             var sizeText = Encoding.ASCII.GetString(body[..lineEnd]).Split(';')[0].Trim();
-            if (!int.TryParse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0 || lineEnd + 2 + size > body.Length)
+            if (!int.TryParse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0 || (long)lineEnd + 2 + size > body.Length)
             {
                 return false;
             }

@@ -113,6 +113,21 @@ public sealed class ClamdClientTests
     }
 
     [SkippableFact]
+    public async Task ScanAsync_ManyConcurrentScans_EachGetsItsOwnVerdict()
+    {
+        var sut = CreateSut();
+        var infected = TestMessages.Request(TestMessages.Mail(TestMessages.Eicar));
+        var clean = TestMessages.Request(TestMessages.Clean);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => sut.ScanAsync(i % 2 == 0 ? infected : clean, CancellationToken.None).AsTask()));
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(i % 2 == 0 ? ScanVerdict.Infected : ScanVerdict.Clean, results[i].Verdict);
+        }
+    }
+
+    [SkippableFact]
     public async Task PingAsync_RunningClamd_ReturnsTrue()
         => Assert.True(await CreateSut().PingAsync());
 
