@@ -131,6 +131,14 @@ public sealed class ClamdClientTests
     public async Task PingAsync_RunningClamd_ReturnsTrue()
         => Assert.True(await CreateSut().PingAsync());
 
+    [SkippableFact]
+    public async Task PingAsync_HostName_ResolvesAndConnects()
+    {
+        var port = ServiceEnvironment.Require("CLAMD").Port;
+
+        Assert.True(await CreateSut(new DnsEndPoint("localhost", port)).PingAsync());
+    }
+
     [Fact]
     public async Task PingAsync_ClosedPort_ReturnsFalse()
         => Assert.False(await CreateSut(new IPEndPoint(IPAddress.Loopback, FreePort.Next())).PingAsync());
