@@ -1,0 +1,77 @@
+namespace MtaKit.Scanning;
+
+/// <summary>
+/// The scanners a relay runs on every message (pools of clamd/spamd/rspamd endpoints and the
+/// embedded scanners), run concurrently, with the decision rules. Build it with
+/// <see cref="ScannerSetFactory"/>; the data stage calls <see cref="ScanAsync"/> and acts on the
+/// <see cref="ScanSummary"/>. Thread-safe.
+/// </summary>
+/// <example>
+/// <code>
+/// var summary = await scanners.ScanAsync(new ScanRequest(message) { ClientAddress = ip, Helo = helo,
+///     ReversePath = from, Recipients = rcpts, QueueId = id }, ct);
+/// if (summary.Reply is { } reply) return reply;                 // 554/550 5.7.1 or 451 4.7.1
+/// if (summary.Action == ScanAction.Tag) AddHeader("X-Spam-Flag", "YES");
+/// if (summary.Unscanned) AddHeader(ScanSummary.UnscannedHeader, "unscanned");
+/// </code>
+/// </example>
+public sealed class ScannerSet : IAsyncDisposable
+{
+    private readonly IReadOnlyList<IScanner> _scanners;
+    private readonly SpamOptions _spam;
+    private readonly ScanFailPolicy _failPolicy;
+
+    /// <summary>Creates a set from scanners built elsewhere.</summary>
+    /// <param name="scanners">The scanners (pools or single clients), run concurrently.</param>
+    /// <param name="spam">The spam thresholds.</param>
+    /// <param name="failPolicy">What a failed scanner kind means.</param>
+    public ScannerSet(IEnumerable<IScanner> scanners, SpamOptions? spam = null, ScanFailPolicy failPolicy = ScanFailPolicy.Defer)
+    {
+        ArgumentNullException.ThrowIfNull(scanners);
+        _scanners = [.. scanners];
+        _spam = spam ?? new SpamOptions();
+        _failPolicy = failPolicy;
+    }
+
+    /// <summary>The scanners, in result order.</summary>
+    public IReadOnlyList<IScanner> Scanners => _scanners;
+
+    /// <summary>The pools among <see cref="Scanners"/>, for health checks (<see cref="ScannerPool.Health"/>).</summary>
+    public IEnumerable<ScannerPool> Pools => _scanners.OfType<ScannerPool>();
+
+    /// <summary>Runs every scanner on the message concurrently and decides.</summary>
+    /// <param name="request">The message and its envelope.</param>
+    /// <param name="cancellationToken">Cancels every scan.</param>
+    public async ValueTask<ScanSummary> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var tasks = new Task<ScanResult>[_scanners.Count];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = _scanners[i].ScanAsync(request, cancellationToken).AsTask();
+        }
+
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        for (var i = 0; i < results.Length; i++)
+        {
+            // pools count their own attempts
+            if (_scanners[i] is not ScannerPool)
+            {
+                ScanningMetrics.Record(results[i]);
+            }
+        }
+
+        return new ScanSummary(results, _spam, _failPolicy);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        foreach (var scanner in _scanners)
+        {
+            (scanner as IDisposable)?.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
