@@ -8,7 +8,8 @@ for f in files:
     text = open(f).read()
     lines = [l for l in text.splitlines() if not re.match(r"^(<<<<<<<|=======|>>>>>>>)", l) and l.strip()]
     head = [l for l in lines if l.startswith("#")][:1]
-    body = sorted(set(l for l in lines if not l.startswith("#")), key=lambda s: s.lstrip("~").lower())
+    key = lambda s: s.lstrip("~").replace("override ", "").replace("static ", "").replace("abstract ", "").replace("virtual ", "").replace("const ", "").lower()
+    body = sorted(set(l for l in lines if not l.startswith("#")), key=key)
     open(f, "w").write("\n".join(head + body) + "\n")
     subprocess.run(["git", "add", f])
     print("merged", f)

@@ -11,6 +11,8 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
 {
     private readonly MessageBuffer _body;
     private readonly List<string> _added = [];
+    private readonly List<(string Name, Func<string, bool>? Predicate)> _removals = [];
+    private List<(long Start, long Length)>? _kept;
     private byte[]? _prefix;
     private HeaderList? _headers;
 
@@ -19,7 +21,7 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
         _body = body;
     }
 
-    public long Length => Prefix.Length + _body.Length;
+    public long Length => Prefix.Length + (_removals.Count == 0 ? _body.Length : Kept.Sum(r => r.Length));
 
     public long OriginalLength => _body.Length;
 
@@ -62,7 +64,65 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
         _added.Insert(0, last);
     }
 
-    public Stream OpenRead() => new ConcatenatedStream(Prefix, _body.OpenRead());
+    public Stream OpenRead() => new ConcatenatedStream(Prefix, _removals.Count == 0 ? _body.OpenRead() : new RangeStream(_body, Kept));
+
+    /// <summary>Drops header fields of the original header section by name (and value predicate) from what is delivered.</summary>
+    public void RemoveHeaders(string name, Func<string, bool>? predicate)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        _removals.Add((name, predicate));
+        _kept = null;
+    }
+
+    private List<(long Start, long Length)> Kept => _kept ??= ComputeKept();
+
+    // The original header section is scanned field by field (a field = its first line and the
+    // continuation lines that start with SP or HT); removed fields become gaps in the byte ranges.
+    private List<(long Start, long Length)> ComputeKept()
+    {
+        const int MaxHeaderScan = 1024 * 1024;
+        var head = new byte[(int)Math.Min(_body.Length, MaxHeaderScan)];
+        _body.ReadAt(0, head);
+        var kept = new List<(long Start, long Length)>();
+        long keepFrom = 0;
+        var pos = 0;
+        while (pos < head.Length)
+        {
+            if (head[pos] == '\r' || head[pos] == '\n')
+            {
+                break; // the empty line that ends the header section
+            }
+
+            var fieldStart = pos;
+            do
+            {
+                var lf = Array.IndexOf(head, (byte)'\n', pos);
+                pos = lf < 0 ? head.Length : lf + 1;
+            }
+            while (pos < head.Length && head[pos] is (byte)' ' or (byte)'\t');
+
+            var colon = Array.IndexOf(head, (byte)':', fieldStart, pos - fieldStart);
+            if (colon < 0)
+            {
+                continue;
+            }
+
+            var name = Encoding.ASCII.GetString(head, fieldStart, colon - fieldStart).Trim();
+            var value = Encoding.UTF8.GetString(head, colon + 1, pos - colon - 1).Replace("\r\n", string.Empty, StringComparison.Ordinal).Trim();
+            if (_removals.Any(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && (r.Predicate is null || r.Predicate(value))))
+            {
+                if (fieldStart > keepFrom)
+                {
+                    kept.Add((keepFrom, fieldStart - keepFrom));
+                }
+
+                keepFrom = pos;
+            }
+        }
+
+        kept.Add((keepFrom, _body.Length - keepFrom));
+        return kept;
+    }
 
     public void Dispose() => _body.Dispose();
 
@@ -77,6 +137,57 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
         {
             return [];
         }
+    }
+
+    private sealed class RangeStream(MessageBuffer buffer, List<(long Start, long Length)> ranges) : Stream
+    {
+        private int _range;
+        private long _offset;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => ranges.Sum(r => r.Length);
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer1, int offset, int count) => Read(buffer1.AsSpan(offset, count));
+
+        public override int Read(Span<byte> destination)
+        {
+            while (_range < ranges.Count && _offset >= ranges[_range].Length)
+            {
+                _range++;
+                _offset = 0;
+            }
+
+            if (_range >= ranges.Count || destination.IsEmpty)
+            {
+                return 0;
+            }
+
+            var (start, length) = ranges[_range];
+            var n = buffer.ReadAt(start + _offset, destination[..(int)Math.Min(destination.Length, length - _offset)]);
+            _offset += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer1, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class ConcatenatedStream(byte[] prefix, Stream rest) : Stream

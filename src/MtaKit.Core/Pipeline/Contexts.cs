@@ -124,4 +124,12 @@ public sealed class DataContext : StageContext
 
     /// <summary>Adds a header field in front of the message (prepending keeps DKIM signatures valid).</summary>
     public void AddHeader(string name, string value) => _message.AddHeader(name, value);
+
+    /// <summary>
+    /// Removes fields of the original header section from what is delivered (for example forged
+    /// <c>Authentication-Results</c> carrying our authserv-id, RFC 8601 section 5).
+    /// </summary>
+    /// <param name="name">The field name (case-insensitive).</param>
+    /// <param name="predicate">Removes only fields whose unfolded value matches; <see langword="null"/> removes every field of that name.</param>
+    public void RemoveHeaders(string name, Func<string, bool>? predicate = null) => _message.RemoveHeaders(name, predicate);
 }
