@@ -18,6 +18,7 @@ public static class MtaKitServiceCollectionExtensions
         var builder = new MtaKitBuilder(services, configuration);
         services.AddSingleton(builder);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMtaKitDns(configuration);
         services.AddSingleton<SmtpServerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpServerHost>());
         return builder;
