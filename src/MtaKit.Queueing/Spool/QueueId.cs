@@ -16,10 +16,19 @@ public readonly record struct QueueId : IComparable<QueueId>
 
     /// <summary>Creates an id from its 128-bit value.</summary>
     /// <param name="value">The value.</param>
-    public QueueId(UInt128 value) => Value = value;
+    public QueueId(UInt128 value)
+    {
+        upper = (ulong)(value >> 64);
+        lower = (ulong)value;
+    }
+
+    // Two 64-bit halves rather than a UInt128 field: UInt128 is 16-byte aligned, which would pad
+    // every scheduler node and dictionary entry holding an id.
+    private readonly ulong upper;
+    private readonly ulong lower;
 
     /// <summary>The 128-bit value.</summary>
-    public UInt128 Value { get; }
+    public UInt128 Value => new(upper, lower);
 
     /// <summary>Creates a new id from the current time and random bits.</summary>
     /// <param name="timeProvider">The clock supplying the timestamp part.</param>
