@@ -61,8 +61,9 @@ internal sealed class SpoolGroupCommit(ISpoolFileSystem fileSystem)
                     directories.Add(commit.Directory);
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
+                // Any fault fails this commit only: the leader must survive to serve the others.
                 commit.Fail(ex);
             }
         }
@@ -74,7 +75,7 @@ internal sealed class SpoolGroupCommit(ISpoolFileSystem fileSystem)
             {
                 fileSystem.FlushDirectory(directory);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
                 fault = ex;
             }

@@ -85,6 +85,19 @@ public sealed class FileMessageSpoolOrderingTests
         Assert.Equal("disk gone", ex.Message);
     }
 
+    [Fact]
+    public async Task CommitAsync_StepThrowsUnexpectedly_FailsThatCommitAndKeepsServingOthers()
+    {
+        var fs = new RecordingFileSystem();
+        var commit = new SpoolGroupCommit(fs);
+
+        // The fake throws KeyNotFoundException for a missing source: not an I/O fault, still contained.
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => commit.CommitAsync(new SpoolCommit("/d", [SpoolCommitStep.Move("/d/missing", "/d/x")])));
+        await commit.CommitAsync(new SpoolCommit("/d", [SpoolCommitStep.Delete("/d/y")])).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["delete /d/y", "fsyncdir /d"], fs.Log);
+    }
+
     private static void AssertDurableBeforeDone(IReadOnlyList<string> log, QueueId id)
     {
         var list = log.ToList();

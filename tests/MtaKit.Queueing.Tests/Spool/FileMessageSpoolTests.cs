@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace MtaKit.Queueing.Tests.Spool;
 
-public sealed class FileMessageSpoolTests : IDisposable
+public sealed class FileMessageSpoolTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory temp = new();
 
@@ -134,6 +136,31 @@ public sealed class FileMessageSpoolTests : IDisposable
         foreach (var e in good)
         {
             Assert.Equal("message " + e.Id, await ReadContentAsync(spool, e.Id));
+        }
+    }
+
+    [Fact]
+    public async Task StoreAsync_ManyConcurrentOnRealDisk_AllLoadBackExactly()
+    {
+        const int N = 200;
+        var fs = new CountingFileSystem(PhysicalSpoolFileSystem.Instance);
+        var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = temp.Path, DirectoryCount = 4 }, fs);
+        var entries = Enumerable.Range(0, N).Select(_ => SpoolSamples.Entry()).ToList();
+        var watch = Stopwatch.StartNew();
+
+        await Task.WhenAll(entries.Select(async e =>
+        {
+            await Task.Yield();
+            await spool.StoreAsync(e, new BytesContent(Encoding.ASCII.GetBytes("body " + e.Id)));
+        }));
+
+        output.WriteLine($"{N} concurrent stores: {watch.ElapsedMilliseconds} ms, {fs.FileFsyncs} file fsyncs, {fs.DirectoryFsyncs} directory fsyncs (group commit)");
+        Assert.Equal(2 * N, fs.FileFsyncs);
+        Assert.InRange(fs.DirectoryFsyncs, 1, N);
+        foreach (var e in entries)
+        {
+            SpoolSamples.AssertSame(e, (await spool.LoadAsync(e.Id))!);
+            Assert.Equal("body " + e.Id, await ReadContentAsync(spool, e.Id));
         }
     }
 
