@@ -162,13 +162,13 @@ public sealed class FileMessageSpool : IMessageSpool
         {
             var envelopes = new List<string>();
             var messages = new HashSet<string>(StringComparer.Ordinal);
+            var changed = false;
             foreach (var file in fileSystem.EnumerateFiles(directory).ToList())
             {
                 if (file.EndsWith(TempExtension, StringComparison.Ordinal))
                 {
                     // A write that never committed: its store or update never completed, so nobody got a 250 for it.
-                    fileSystem.DeleteFile(file);
-                    SpoolLog.RemovedPartialWrite(logger, file);
+                    changed |= TryCleanUp(file, f => fileSystem.DeleteFile(f));
                 }
                 else if (file.EndsWith(EnvelopeExtension, StringComparison.Ordinal))
                 {
@@ -180,7 +180,6 @@ public sealed class FileMessageSpool : IMessageSpool
                 }
             }
 
-            var changed = false;
             foreach (var envelopePath in envelopes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -194,8 +193,14 @@ public sealed class FileMessageSpool : IMessageSpool
                 }
                 else
                 {
-                    SetAside(envelopePath, messagePath, problem!);
-                    changed = true;
+                    QueueingMetrics.CorruptEntry();
+                    var setAside = TryCleanUp(envelopePath, _ => SetAside(envelopePath, messagePath));
+                    if (setAside)
+                    {
+                        SpoolLog.CorruptEntry(logger, envelopePath, corruptRoot, problem!);
+                    }
+
+                    changed |= setAside;
                 }
             }
 
@@ -203,14 +208,12 @@ public sealed class FileMessageSpool : IMessageSpool
             {
                 // Message bytes without an envelope: a store interrupted before its envelope was renamed
                 // into place, or a delete interrupted after the envelope went. Neither is a queued message.
-                fileSystem.DeleteFile(orphan);
-                SpoolLog.RemovedPartialWrite(logger, orphan);
-                changed = true;
+                changed |= TryCleanUp(orphan, f => fileSystem.DeleteFile(f));
             }
 
             if (changed)
             {
-                fileSystem.FlushDirectory(directory);
+                TryCleanUp(directory, d => fileSystem.FlushDirectory(d));
             }
         }
 
@@ -250,9 +253,28 @@ public sealed class FileMessageSpool : IMessageSpool
         }
     }
 
-    private void SetAside(string envelopePath, string messagePath, string problem)
+    // Recovery never throws for one file: a failure is logged and the rest of the spool still loads.
+    private bool TryCleanUp(string path, Action<string> action)
     {
-        QueueingMetrics.CorruptEntry();
+        try
+        {
+            action(path);
+            if (path.EndsWith(TempExtension, StringComparison.Ordinal) || path.EndsWith(MessageExtension, StringComparison.Ordinal))
+            {
+                SpoolLog.RemovedPartialWrite(logger, path);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            SpoolLog.CleanupFailed(logger, path, ex.Message);
+            return false;
+        }
+    }
+
+    private void SetAside(string envelopePath, string messagePath)
+    {
         var stamp = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(envelopePath)) + "-";
         foreach (var path in new[] { envelopePath, messagePath })
         {
@@ -263,7 +285,6 @@ public sealed class FileMessageSpool : IMessageSpool
         }
 
         fileSystem.FlushDirectory(corruptRoot);
-        SpoolLog.CorruptEntry(logger, envelopePath, corruptRoot, problem);
     }
 
     private async ValueTask WriteDurablyAsync(string path, IMessageContent? content, byte[]? bytes, CancellationToken cancellationToken)

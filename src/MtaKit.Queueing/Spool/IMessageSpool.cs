@@ -38,7 +38,8 @@ public interface IMessageSpool
 
     /// <summary>
     /// Recovery at start: cleans up writes a crash interrupted, sets aside unreadable entries (never
-    /// throwing for one), and returns every queued entry so the scheduler can be rebuilt.
+    /// throwing for one), and returns every queued entry so the scheduler can be rebuilt. Call it
+    /// once at start, before the first store: it removes unfinished writes, including any in flight.
     /// </summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     IAsyncEnumerable<SpoolEntry> RecoverAsync(CancellationToken cancellationToken = default);

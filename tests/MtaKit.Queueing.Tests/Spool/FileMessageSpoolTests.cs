@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Xunit.Abstractions;
 
 namespace MtaKit.Queueing.Tests.Spool;
@@ -122,8 +124,9 @@ public sealed class FileMessageSpoolTests(ITestOutputHelper output) : IDisposabl
         var halfWritten = Path.Combine(queueDir, SpoolSamples.NewId() + ".env.17.tmp");
         await File.WriteAllTextAsync(halfWritten, "MTAKIT-SP");
 
+        var logger = new FakeLogger<FileMessageSpool>();
         var recovered = new List<SpoolEntry>();
-        await foreach (var e in CreateSut().RecoverAsync())
+        await foreach (var e in new FileMessageSpool(new FileMessageSpoolOptions { Path = temp.Path, DirectoryCount = 1 }, logger: logger).RecoverAsync())
         {
             recovered.Add(e);
         }
@@ -137,6 +140,14 @@ public sealed class FileMessageSpoolTests(ITestOutputHelper output) : IDisposabl
         {
             Assert.Equal("message " + e.Id, await ReadContentAsync(spool, e.Id));
         }
+
+        var corruptLogs = logger.Collector.GetSnapshot().Where(r => r.Id.Id == 3101).ToList();
+        Assert.Equal(3, corruptLogs.Count);
+        Assert.All(corruptLogs, r => Assert.Equal(LogLevel.Error, r.Level));
+        Assert.Contains(corruptLogs, r => r.Message.Contains("version 9 is not supported", StringComparison.Ordinal));
+        Assert.Contains(corruptLogs, r => r.Message.Contains("the message file is missing", StringComparison.Ordinal));
+        Assert.Equal(2, logger.Collector.GetSnapshot().Count(r => r.Id.Id == 3102));
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 3103 && r.Message.StartsWith("Spool recovery found 5 queued messages", StringComparison.Ordinal));
     }
 
     [Fact]
