@@ -13,6 +13,12 @@ internal sealed class DefaultTierPolicy(Random random) : ITierPolicy
         var tier = context.Tier;
         var entry = context.Entry;
         var now = context.Now;
+        if (entry.Frozen && context.Failure is null)
+        {
+            // Frozen by an administrator: no attempt, no hand-off, until thawed.
+            return new TierDecision { Action = TierAction.RetryAt, NextAttempt = DateTimeOffset.MaxValue, Reason = "frozen" };
+        }
+
         var windowEnd = tier.WindowEnd(entry);
         if (now >= windowEnd)
         {

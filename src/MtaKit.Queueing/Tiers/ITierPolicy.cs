@@ -11,7 +11,8 @@ namespace MtaKit.Queueing;
 /// earlier of: the tier window (<see cref="QueueTier.Window"/>, counted from the message's original
 /// arrival in the network), and the retry rules giving up (their cutoffs count from the host's first
 /// failure, as in Exim). A retry that would fall after the window end is moved to the window end,
-/// when the message is handed off (or, at the last tier, expired) without waiting longer.
+/// when the message is handed off (or, at the last tier, expired) without waiting longer. A frozen
+/// message (<see cref="SpoolEntry.Frozen"/>) is neither attempted nor handed off until thawed.
 /// </remarks>
 public interface ITierPolicy
 {

@@ -120,6 +120,20 @@ public sealed class DefaultTierPolicyTests
     }
 
     [Fact]
+    public void Decide_Frozen_NeitherAttemptedNorHandedOff()
+    {
+        var tier = Tier("tier1", "6h", "F,2h,15m", next: "tier2.example");
+
+        foreach (var now in new[] { At(1), At(7) })
+        {
+            var decision = CreateSut().Decide(new TierPolicyContext { Tier = tier, Entry = NewEntry(T0) with { Frozen = true }, Now = now });
+
+            Assert.Equal(TierAction.RetryAt, decision.Action);
+            Assert.Equal(DateTimeOffset.MaxValue, decision.NextAttempt);
+        }
+    }
+
+    [Fact]
     public void Decide_NotYetDue_RetryAtItsNextAttempt()
     {
         var tier = Tier("tier1", "6h", "F,2h,15m", next: "tier2.example");
