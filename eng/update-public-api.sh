@@ -9,10 +9,11 @@ projects=("$@")
 [ ${#projects[@]} -gt 0 ] || projects=(src/*/*.csproj)
 for p in "${projects[@]}"; do
   for round in 1 2 3; do
-    out=$(dotnet build "$p" -c Release --no-incremental -p:TreatWarningsAsErrors=false 2>&1 || true)
-    python3 - "$p" "$out" <<'PY' || break
+    out=$(mktemp)
+    dotnet build "$p" -c Release --no-incremental -p:TreatWarningsAsErrors=false >"$out" 2>&1 || true
+    python3 /dev/fd/3 "$p" "$out" 3<<'PY' || { rm -f "$out"; break; }
 import os, re, sys
-proj, out = sys.argv[1], sys.argv[2]
+proj, out = sys.argv[1], open(sys.argv[2]).read()
 d = os.path.dirname(os.path.abspath(proj))
 added, removed = set(), set()
 for m in re.finditer(r"(RS0016|RS0017|RS0037): Symbol '(.+?)' (is not part|is part)[^\[]*\[(.+?)\]", out):
@@ -29,6 +30,7 @@ body -= removed
 open(f, 'w').write('\n'.join(head + sorted(body, key=lambda s: s.lstrip('~').replace('override ', '').replace('static ', '').replace('abstract ', '').replace('virtual ', '').replace('const ', '').lower())) + '\n')
 print(f"{proj}: +{len(added)} -{len(removed)}")
 PY
+    rm -f "$out"
   done
 done
 git --no-pager diff --stat -- 'src/*/PublicAPI.Unshipped.txt' || true
