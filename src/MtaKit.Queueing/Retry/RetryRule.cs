@@ -1,3 +1,5 @@
+using MtaKit.Routing;
+
 namespace MtaKit.Queueing;
 
 /// <summary>
@@ -9,9 +11,9 @@ public sealed record RetryRule
 {
     /// <summary>
     /// <c>*</c> (every domain), <c>example.com</c> (that domain only) or <c>*.example.com</c> (its
-    /// subdomains, not the domain itself). Case-insensitive.
+    /// subdomains, not the domain itself); compared case-insensitively, IDNA-normalised.
     /// </summary>
-    public required string DomainPattern { get; init; }
+    public required DomainPattern DomainPattern { get; init; }
 
     /// <summary>The failures covered; <see cref="RetryErrorKind.Any"/> covers all.</summary>
     public required RetryErrorKind ErrorKind { get; init; }
@@ -20,7 +22,7 @@ public sealed record RetryRule
     public required RetrySchedule Schedule { get; init; }
 
     /// <summary>Returns whether this rule covers a failure of a kind for a domain.</summary>
-    /// <param name="domain">The destination domain (or host).</param>
+    /// <param name="domain">The destination domain (or host), in any case, with or without a trailing dot.</param>
     /// <param name="errorKind">The kind of the failure.</param>
     public bool Matches(string domain, RetryErrorKind errorKind)
     {
@@ -30,33 +32,7 @@ public sealed record RetryRule
             return false;
         }
 
-        var d = domain.AsSpan().TrimEnd('.');
-        if (DomainPattern == "*")
-        {
-            return true;
-        }
-
-        if (DomainPattern.StartsWith("*.", StringComparison.Ordinal))
-        {
-            var suffix = DomainPattern.AsSpan(1); // ".example.com"
-            return d.Length > suffix.Length && d.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
-        }
-
-        return d.Equals(DomainPattern.AsSpan().TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
-    }
-
-    internal static bool IsValidPattern(string pattern)
-    {
-        if (pattern == "*")
-        {
-            return true;
-        }
-
-        var name = pattern.StartsWith("*.", StringComparison.Ordinal) ? pattern[2..] : pattern;
-        return name.Length > 0
-            && !name.StartsWith('.')
-            && !name.Contains("..", StringComparison.Ordinal)
-            && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+        return DomainPattern.IsAny || (Mailbox.NormaliseDomain(domain) is { } normalised && DomainPattern.Matches(normalised));
     }
 
     internal static bool TryParseErrorKind(string word, out RetryErrorKind kind)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MtaKit.Routing;
 
 namespace MtaKit.Queueing;
 
@@ -66,10 +67,15 @@ internal sealed class RetryRuleParser
     private RetryRule ReadRule()
     {
         var patternStart = pos;
-        var pattern = ReadWord();
-        if (!RetryRule.IsValidPattern(pattern))
+        var word = ReadWord();
+        DomainPattern pattern;
+        try
         {
-            throw Error(patternStart, $"expected a domain pattern ('*', 'example.com' or '*.example.com'), found '{pattern}'");
+            pattern = DomainPattern.Parse(word);
+        }
+        catch (FormatException)
+        {
+            throw Error(patternStart, $"expected a domain pattern ('*', 'example.com' or '*.example.com'), found '{word}'");
         }
 
         RequireSpaces("an error kind after the domain pattern");

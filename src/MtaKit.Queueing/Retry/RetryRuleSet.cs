@@ -32,7 +32,7 @@ public sealed class RetryRuleSet
     /// <summary>A rule set with one rule: <paramref name="schedule"/> for every domain and failure.</summary>
     /// <param name="schedule">The schedule.</param>
     public static RetryRuleSet ForAll(RetrySchedule schedule)
-        => new([new RetryRule { DomainPattern = "*", ErrorKind = RetryErrorKind.Any, Schedule = schedule }]);
+        => new([new RetryRule { DomainPattern = Routing.DomainPattern.Parse("*"), ErrorKind = RetryErrorKind.Any, Schedule = schedule }]);
 
     /// <summary>Returns the first rule covering a failure, or <see langword="null"/> when none does.</summary>
     /// <param name="domain">The destination domain (or host).</param>

@@ -29,13 +29,7 @@ public sealed class PhysicalSpoolFileSystem : ISpoolFileSystem
     }
 
     /// <inheritdoc/>
-    public void FlushDirectory(string path)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            UnixDirectorySync.Fsync(path);
-        }
-    }
+    public void FlushDirectory(string path) => MtaKit.IO.DurableFile.FlushDirectory(path);
 
     /// <inheritdoc/>
     public Stream OpenRead(string path)

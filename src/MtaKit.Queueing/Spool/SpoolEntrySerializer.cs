@@ -102,10 +102,10 @@ internal static class SpoolEntrySerializer
                 },
                 BodyType = doc.Body switch
                 {
-                    null => MessageBodyType.Unspecified,
-                    "7BIT" => MessageBodyType.SevenBit,
-                    "8BITMIME" => MessageBodyType.EightBitMime,
-                    "BINARYMIME" => MessageBodyType.BinaryMime,
+                    null => BodyType.Unspecified,
+                    "7BIT" => BodyType.SevenBit,
+                    "8BITMIME" => BodyType.EightBitMime,
+                    "BINARYMIME" => BodyType.BinaryMime,
                     _ => throw new SpoolFormatException($"Envelope file (version 1) has an unknown BODY value '{doc.Body}'."),
                 },
                 SmtpUtf8 = doc.SmtpUtf8,
@@ -243,9 +243,9 @@ internal static class SpoolEntrySerializer
             },
             Body = envelope.BodyType switch
             {
-                MessageBodyType.SevenBit => "7BIT",
-                MessageBodyType.EightBitMime => "8BITMIME",
-                MessageBodyType.BinaryMime => "BINARYMIME",
+                BodyType.SevenBit => "7BIT",
+                BodyType.EightBitMime => "8BITMIME",
+                BodyType.BinaryMime => "BINARYMIME",
                 _ => null,
             },
             SmtpUtf8 = envelope.SmtpUtf8,

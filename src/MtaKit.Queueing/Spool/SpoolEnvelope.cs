@@ -17,8 +17,8 @@ public sealed record SpoolEnvelope
     public DsnReturn Return { get; init; }
 
     /// <summary>The BODY parameter.</summary>
-    /// <value>The default value is <see cref="MessageBodyType.Unspecified"/>.</value>
-    public MessageBodyType BodyType { get; init; }
+    /// <value>The default value is <see cref="BodyType.Unspecified"/>.</value>
+    public BodyType BodyType { get; init; }
 
     /// <summary>True when MAIL carried SMTPUTF8 (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }

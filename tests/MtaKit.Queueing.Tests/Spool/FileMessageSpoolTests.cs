@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using MtaKit.Testing;
 using Xunit.Abstractions;
 
 namespace MtaKit.Queueing.Tests.Spool;

@@ -34,7 +34,7 @@ internal static class SpoolSamples
             ],
             EnvelopeId = "env-1",
             Return = DsnReturn.Headers,
-            BodyType = MessageBodyType.EightBitMime,
+            BodyType = BodyType.EightBitMime,
             SmtpUtf8 = true,
         },
         OriginalArrival = new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero),
