@@ -98,6 +98,21 @@ public sealed class DsnComposerTests
         Assert.IsType<TextRfc822Headers>(report[2]);
     }
 
+    [Theory]
+    [InlineData("josé@exämple.org")]
+    [InlineData("\"john smith\"@example.org")]
+    [InlineData("user+tag@example.org")]
+    public async Task ComposeAsync_UnusualReversePaths_AddressedExactly(string reversePath)
+    {
+        var entry = Entry(DsnReturn.Headers, new SpoolRecipient { Address = "a@example.com", State = RecipientState.Failed });
+        entry = entry with { Envelope = entry.Envelope with { ReversePath = reversePath, SmtpUtf8 = true } };
+
+        var dsn = await CreateSut().ComposeAsync(DsnKind.Failure, entry, new BytesContent(Original));
+
+        Assert.Equal(reversePath, dsn!.Recipient);
+        Assert.Single(dsn.Message.To.Mailboxes);
+    }
+
     [Fact]
     public async Task ComposeAsync_NullSender_ReturnsNull()
     {
