@@ -8,7 +8,8 @@ public sealed record FileMessageSpoolOptions
 
     /// <summary>
     /// How many subdirectories entries are spread over (by a hash of the queue id), so that no
-    /// directory grows past what the file system handles quickly. 1 to 256.
+    /// directory grows past what the file system handles quickly. 1 to 256. Do not change it for an
+    /// existing spool: recovery sets entries found in the wrong directory aside in <c>corrupt/</c>.
     /// </summary>
     /// <value>The default value is 16.</value>
     public int DirectoryCount { get; init; } = 16;
