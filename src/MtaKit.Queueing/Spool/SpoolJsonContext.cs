@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace MtaKit.Queueing;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = false)]
+[JsonSerializable(typeof(SpoolEnvelopeDocumentV1))]
+internal sealed partial class SpoolJsonContext : JsonSerializerContext
+{
+}

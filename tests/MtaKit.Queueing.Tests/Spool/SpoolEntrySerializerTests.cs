@@ -1,0 +1,60 @@
+using System.Text;
+
+namespace MtaKit.Queueing.Tests.Spool;
+
+public sealed class SpoolEntrySerializerTests
+{
+    [Fact]
+    public void Serialize_Deserialize_RoundTripsEveryField()
+    {
+        var entry = SpoolSamples.Entry();
+        var bytes = SpoolEntrySerializer.Serialize(entry);
+        Assert.StartsWith("MTAKIT-SPOOL 1\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        SpoolSamples.AssertSame(entry, SpoolEntrySerializer.Deserialize(bytes));
+    }
+
+    [Fact]
+    public void Serialize_NullSenderAndDefaults_RoundTrips()
+    {
+        var entry = SpoolSamples.Entry() with
+        {
+            Envelope = new SpoolEnvelope { ReversePath = "", Recipients = [new SpoolRecipient { Address = "x@example.net" }] },
+            FirstFailure = null,
+            LastAttempt = null,
+            LastError = null,
+        };
+        var read = SpoolEntrySerializer.Deserialize(SpoolEntrySerializer.Serialize(entry));
+        SpoolSamples.AssertSame(entry, read);
+        Assert.True(read.Envelope.IsNullSender);
+    }
+
+    [Fact]
+    public void Deserialize_CheckedInVersion1File_ReadsEveryField()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Spool", "Samples", "entry-v1.env"));
+        var entry = SpoolEntrySerializer.Deserialize(bytes);
+        SpoolSamples.AssertSame(SpoolSamples.Entry(QueueId.Parse("01KB4Y3Z8AX2P7M3QZ0A1B2C3D")), entry);
+    }
+
+    [Fact]
+    public void Deserialize_FutureVersion_IsRejectedNamingTheVersion()
+    {
+        var bytes = Encoding.UTF8.GetBytes("MTAKIT-SPOOL 7\n{\"whatever\":1}\n");
+        var ex = Assert.Throws<SpoolFormatException>(() => SpoolEntrySerializer.Deserialize(bytes));
+        Assert.Contains("version 7 is not supported", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\"}\n", "first line must be")]
+    [InlineData("MTAKIT-SPOOL x\n{}", "invalid format version 'x'")]
+    [InlineData("MTAKIT-SPOOL 1\n{\"id\":", "not valid JSON")]
+    [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"nope\",\"recipients\":[{\"address\":\"a@b\"}]}", "invalid queue id 'nope'")]
+    [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\",\"recipients\":[]}", "no recipients")]
+    [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\",\"recipients\":[{\"address\":\"a@b\",\"notify\":\"SOMETIMES\"}]}", "unknown NOTIFY keyword 'SOMETIMES'")]
+    [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\",\"recipients\":[{\"address\":\"a@b\",\"lastReply\":{\"code\":99,\"lines\":[]}}]}", "invalid reply")]
+    public void Deserialize_Invalid_ThrowsSpoolFormatException(string text, string expected)
+    {
+        var ex = Assert.Throws<SpoolFormatException>(() => SpoolEntrySerializer.Deserialize(Encoding.UTF8.GetBytes(text)));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+}
