@@ -75,7 +75,8 @@ public sealed class SmtpServerHost : IHostedService, IAsyncDisposable
             _services.GetService<ISmtpAuthenticator>(),
             _services.GetService<ILoggerFactory>(),
             _services.GetService<TimeProvider>() ?? TimeProvider.System,
-            _services);
+            _services,
+            _services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
         if (MtaKitConfigurationReader.Get(_builder.Configuration, "AnnounceListeners", true, "MtaKit:", errors))
         {

@@ -95,6 +95,7 @@ internal sealed partial class SmtpConnection
             if (refusal is not null)
             {
                 ServerLog.ConnectionRefused(_server.Logger, _listener.Options.Name, Client, refusal);
+                _server.Metrics.Connections.Add(1, SmtpMetrics.Tags("listener", _listener.Options.Name, "outcome", "refused"));
                 WriteGreeting(new SmtpReply(421, "4.7.0", char.ToUpperInvariant(refusal[0]) + refusal[1..] + ": try again later"));
                 await FlushAsync().ConfigureAwait(false);
                 _closeReason = refusal;
@@ -102,6 +103,8 @@ internal sealed partial class SmtpConnection
             }
 
             entered = true;
+            _server.Metrics.Connections.Add(1, SmtpMetrics.Tags("listener", _listener.Options.Name, "outcome", "accepted"));
+            _server.Metrics.ActiveConnections.Add(1, new KeyValuePair<string, object?>("listener", _listener.Options.Name));
             ServerLog.Connected(_server.Logger, _session.Id, _listener.Options.Name, Client, _session.RemoteEndPoint.Port);
             if (_listener.Options.ImplicitTls && !await HandshakeAsync().ConfigureAwait(false))
             {
@@ -171,6 +174,7 @@ internal sealed partial class SmtpConnection
             if (entered)
             {
                 _listener.Connections.Leave(key);
+                _server.Metrics.ActiveConnections.Add(-1, new KeyValuePair<string, object?>("listener", _listener.Options.Name));
             }
 
             if (_session is not null)
@@ -825,6 +829,10 @@ internal sealed partial class SmtpConnection
             WriteVerdict(verdict, "data");
         }
 
+        var tags = SmtpMetrics.Tags("listener", _listener.Options.Name, "verdict", verdict.Kind.ToString());
+        _server.Metrics.Transactions.Add(1, tags);
+        _server.Metrics.MessageSize.Record(message.OriginalLength, new KeyValuePair<string, object?>("listener", _listener.Options.Name));
+        _server.Metrics.TransactionDuration.Record(_server.Time.GetElapsedTime(started).TotalMilliseconds, tags);
         ServerLog.Transaction(
             _server.Logger,
             tx.Id,
@@ -1156,6 +1164,7 @@ internal sealed partial class SmtpConnection
 
         var reply = verdict.Reply ?? Replies.StageFault.Reply;
         ServerLog.Verdict(_server.Logger, _session.Id, Client, phase, reply, verdict.Reason);
+        _server.Metrics.Rejections.Add(1, SmtpMetrics.Tags("phase", phase, "code", reply.Code));
         if (verdict.Kind == VerdictKind.Disconnect)
         {
             WriteReply(reply);

@@ -29,6 +29,7 @@ public sealed class SmtpServer : IAsyncDisposable
     /// <param name="loggerFactory">Logging.</param>
     /// <param name="timeProvider">Time.</param>
     /// <param name="services">Services stages can reach through their context.</param>
+    /// <param name="meterFactory">Creates the <c>MtaKit</c> meter; <see langword="null"/> uses a static meter.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public SmtpServer(
         SmtpServerOptions options,
@@ -38,7 +39,8 @@ public sealed class SmtpServer : IAsyncDisposable
         ISmtpAuthenticator? authenticator = null,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
-        IServiceProvider? services = null)
+        IServiceProvider? services = null,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
@@ -60,7 +62,8 @@ public sealed class SmtpServer : IAsyncDisposable
             timeProvider ?? TimeProvider.System,
             services ?? EmptyServices.Instance,
             _drain.Token,
-            _abort.Token);
+            _abort.Token,
+            new SmtpMetrics(meterFactory));
     }
 
     /// <summary>The options the server runs with.</summary>
@@ -258,8 +261,9 @@ public sealed class SmtpServer : IAsyncDisposable
 /// <summary>What all sessions of a server share.</summary>
 internal sealed class ServerRuntime
 {
-    public ServerRuntime(SmtpServerOptions options, IMessageHandler handler, SmtpPipeline pipeline, IRelayControl? relayControl, ISmtpAuthenticator? authenticator, ILogger logger, TimeProvider time, IServiceProvider services, CancellationToken draining, CancellationToken aborted)
+    public ServerRuntime(SmtpServerOptions options, IMessageHandler handler, SmtpPipeline pipeline, IRelayControl? relayControl, ISmtpAuthenticator? authenticator, ILogger logger, TimeProvider time, IServiceProvider services, CancellationToken draining, CancellationToken aborted, SmtpMetrics metrics)
     {
+        Metrics = metrics;
         Options = options;
         Handler = handler;
         Pipeline = pipeline;
@@ -278,6 +282,8 @@ internal sealed class ServerRuntime
     }
 
     public SmtpServerOptions Options { get; }
+
+    public SmtpMetrics Metrics { get; }
 
     public IMessageHandler Handler { get; }
 
