@@ -54,6 +54,9 @@ public enum DsnNotify
 /// <summary>The parameters of a MAIL command. Immutable.</summary>
 public sealed record MailParameters
 {
+    // Declared before None: static initialisers run in text order.
+    internal static readonly IReadOnlyDictionary<string, string?> EmptyExtensions = new Dictionary<string, string?>();
+
     /// <summary>No parameters.</summary>
     public static MailParameters None { get; } = new();
 
@@ -77,8 +80,6 @@ public sealed record MailParameters
 
     /// <summary>Other parameters the listener accepts (name upper-cased; value as sent, or <see langword="null"/>).</summary>
     public IReadOnlyDictionary<string, string?> Extensions { get; init; } = EmptyExtensions;
-
-    internal static readonly IReadOnlyDictionary<string, string?> EmptyExtensions = new Dictionary<string, string?>();
 }
 
 /// <summary>The parameters of a RCPT command. Immutable.</summary>

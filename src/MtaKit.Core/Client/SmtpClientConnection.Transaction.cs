@@ -342,6 +342,14 @@ public sealed partial class SmtpClientConnection
             }
         }
 
+        foreach (var (name, value) in parameters.Extensions)
+        {
+            if (caps.Has(name))
+            {
+                sb.Append(' ').Append(name).Append('=').Append(value);
+            }
+        }
+
         AppendCommand(sb.ToString());
     }
 

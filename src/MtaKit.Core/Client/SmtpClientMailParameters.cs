@@ -33,4 +33,10 @@ public sealed record SmtpClientMailParameters
     /// <summary>The DSN envelope id (<c>ENVID=</c>), unencoded; it is sent as xtext.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? EnvelopeId { get; init; }
+
+    /// <summary>
+    /// Private MAIL parameters (<c>NAME=value</c>, value already encoded), sent only when the peer
+    /// advertises the keyword <c>NAME</c> in its EHLO reply (a tier hand-off, for example).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Extensions { get; init; } = new Dictionary<string, string>();
 }

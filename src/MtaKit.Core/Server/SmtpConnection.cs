@@ -386,8 +386,11 @@ internal sealed partial class SmtpConnection
         if ((ext & SmtpExtensions.EnhancedStatusCodes) != 0) lines.Add("ENHANCEDSTATUSCODES");
         if (_listener.Certificates is not null && !_session.IsSecure) lines.Add("STARTTLS");
         if (AuthOffered) lines.Add("AUTH PLAIN LOGIN");
+        if (ExtraParametersAllowed) lines.AddRange(_listener.Options.ExtraMailParameters);
         WriteReply(new SmtpReply(250, (EnhancedStatusCode?)null, lines));
     }
+
+    private bool ExtraParametersAllowed => _listener.Options.ExtraMailParameters.Count > 0 && _listener.Options.ExtraMailParametersFrom.Any(n => n.Contains(Client));
 
     private bool AuthOffered => _server.Authenticator is not null && (_session.IsSecure || !_listener.Options.RequireTlsForAuth);
 
@@ -561,7 +564,7 @@ internal sealed partial class SmtpConnection
                     result = result with { Auth = auth };
                     break;
                 default:
-                    if (!_listener.Options.ExtraMailParameters.Contains(name, StringComparer.Ordinal))
+                    if (!ExtraParametersAllowed || !_listener.Options.ExtraMailParameters.Contains(name, StringComparer.Ordinal))
                     {
                         return (null, new PreparedReply(555, "5.5.4", $"Unsupported parameter {name}"));
                     }

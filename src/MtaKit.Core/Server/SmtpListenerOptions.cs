@@ -118,8 +118,14 @@ public sealed record SmtpListenerOptions
     /// <summary>What a bare CR or LF in DATA gets. <value>The default value is <see cref="BareLineEndingPolicy.Reject"/>.</value></summary>
     public BareLineEndingPolicy BareLineEndings { get; init; } = BareLineEndingPolicy.Reject;
 
-    /// <summary>Extra MAIL parameters this listener accepts (upper case, e.g. a private tier hand-off parameter).</summary>
+    /// <summary>
+    /// Extra MAIL parameters this listener accepts (upper case, e.g. the private tier hand-off
+    /// parameter), advertised in EHLO and accepted only from <see cref="ExtraMailParametersFrom"/>.
+    /// </summary>
     public IReadOnlyList<string> ExtraMailParameters { get; init; } = [];
+
+    /// <summary>The client networks that may use <see cref="ExtraMailParameters"/>; from anyone else they get 555 5.5.4.</summary>
+    public IReadOnlyList<IPNetwork> ExtraMailParametersFrom { get; init; } = [];
 
     /// <summary>Checks the options; returns one message per problem, naming the key.</summary>
     public IEnumerable<string> Validate()

@@ -1,0 +1,20 @@
+namespace MtaKit.Queueing;
+
+/// <summary>Options of a <see cref="QueueRunner"/>.</summary>
+public sealed record QueueRunnerOptions
+{
+    /// <summary>This host's name (EHLO, DSN Reporting-MTA).</summary>
+    public required string HostName { get; init; }
+
+    /// <summary>Deliveries running at once. <value>The default value is 20.</value></summary>
+    public int MaxParallelDeliveries { get; init; } = 20;
+
+    /// <summary>Client options (timeouts; TLS is opportunistic towards next hops and tiers).</summary>
+    public SmtpClientOptions Client { get; init; } = new();
+
+    /// <summary>Connection reuse per destination (also the per-destination concurrency cap).</summary>
+    public SmtpClientPoolOptions Pool { get; init; } = new();
+
+    /// <summary>How long to wait before trying a hand-off again when no next tier took the message. <value>The default value is 5 minutes.</value></summary>
+    public TimeSpan HandOffRetry { get; init; } = TimeSpan.FromMinutes(5);
+}
