@@ -55,6 +55,9 @@ public sealed class QueueRunner : IAsyncDisposable
     /// <summary>The scheduler (next attempt per message).</summary>
     public QueueScheduler Scheduler { get; }
 
+    /// <summary>The spool this runner delivers from.</summary>
+    public IMessageSpool Spool => _spool;
+
     /// <summary>The tier this runner serves.</summary>
     public QueueTier Tier => _tier;
 

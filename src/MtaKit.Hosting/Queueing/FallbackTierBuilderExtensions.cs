@@ -1,0 +1,113 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MtaKit.Hosting.Configuration;
+using MtaKit.Queueing;
+using MtaKit.Routing;
+using MtaKit.Server;
+
+namespace MtaKit.Hosting;
+
+/// <summary>Makes a host a fallback tier: durable spool, queue runner, tier hand-off.</summary>
+public static class FallbackTierBuilderExtensions
+{
+    /// <summary>
+    /// Configures this host as a fallback tier from <c>MtaKit:Queue</c> (spool path, tier window,
+    /// retry rules, next tier, trusted tier networks) and <c>MtaKit:Routing</c> (where mail goes).
+    /// Accepted mail is spooled (fsynced) before 250; the hand-off parameter is advertised and
+    /// accepted only from <c>MtaKit:Queue:TrustedTierNetworks</c>; DSN is offered.
+    /// </summary>
+    public static MtaKitBuilder UseFallbackTier(this MtaKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var errors = new List<string>();
+        var queue = new QueueOptions();
+        builder.Configuration.GetSection("Queue").Bind(queue);
+        errors.AddRange(queue.Validate());
+        var routing = RoutingConfigurationReader.Read(builder.Configuration, errors);
+        var trusted = new List<IPNetwork>();
+        foreach (var (text, i) in queue.TrustedTierNetworks.Select((t, i) => (t, i)))
+        {
+            if (EndPointParser.TryParseNetwork(text, out var n))
+            {
+                trusted.Add(n);
+            }
+            else
+            {
+                errors.Add($"MtaKit:Queue:TrustedTierNetworks:{i} '{text}' is not a CIDR network.");
+            }
+        }
+
+        builder.Services.AddSingleton(sp =>
+        {
+            if (errors.Count > 0)
+            {
+                throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
+            }
+
+            var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = queue.SpoolPath }, logger: sp.GetService<ILogger<FileMessageSpool>>());
+            var serverName = builder.Configuration["ServerName"] ?? Dns.GetHostName();
+            return new QueueRunner(
+                QueueTier.Create(queue.Tier),
+                spool,
+                new RouteTable(routing),
+                new QueueRunnerOptions { HostName = serverName },
+                hints: null,
+                timeProvider: time,
+                logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue"));
+        });
+        builder.Services.AddHostedService(sp => new QueueRunnerHost(sp.GetRequiredService<QueueRunner>()));
+        builder.UseMessageHandler(sp =>
+        {
+            var runner = sp.GetRequiredService<QueueRunner>();
+            return new SpoolingMessageHandler(runner.Spool, runner, sp.GetService<TimeProvider>());
+        });
+        builder.UseRelayControl(_ => new RelayControl(new RelayControlOptions
+        {
+            LocalDomains = [.. routing.Routes.SelectMany(r => r.Domains).Where(d => !d.IsAny)],
+            RelayNetworks = [.. trusted, .. ReadRelayNetworks(builder.Configuration)],
+        }));
+        builder.ConfigureServer(options =>
+        {
+            foreach (var target in queue.Tier.NextTier)
+            {
+                if (EndPointParser.TryParse(target, out var ep) && options.Listeners.Any(l => l.EndPoint.Port == ep!.Port && (l.EndPoint.Address.Equals(ep.Address) || l.EndPoint.Address.Equals(IPAddress.Any) || l.EndPoint.Address.Equals(IPAddress.IPv6Any))))
+                {
+                    throw new InvalidOperationException($"Invalid MtaKit configuration:{Environment.NewLine}  - MtaKit:Queue:Tier:NextTier '{target}' is this host's own listener: a tier must not hand mail back to itself.");
+                }
+            }
+
+            return options with
+            {
+                Listeners = [.. options.Listeners.Select(l => l with
+                {
+                    ExtraMailParameters = [.. l.ExtraMailParameters, TierHandOffParameter.Name],
+                    ExtraMailParametersFrom = [.. l.ExtraMailParametersFrom, .. trusted],
+                    Extensions = l.Extensions | SmtpExtensions.Dsn,
+                })],
+            };
+        });
+        return builder;
+    }
+
+    private static IEnumerable<IPNetwork> ReadRelayNetworks(IConfiguration mtaKit)
+    {
+        foreach (var item in mtaKit.GetSection("Routing:RelayNetworks").GetChildren())
+        {
+            if (EndPointParser.TryParseNetwork(item.Value, out var n))
+            {
+                yield return n;
+            }
+        }
+    }
+
+    private sealed class QueueRunnerHost(QueueRunner runner) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => runner.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => runner.StopAsync();
+    }
+}
