@@ -18,6 +18,9 @@ public enum FakeBehaviour
 
     /// <summary>Answers DATA with 354, then closes the connection.</summary>
     DieAfter354,
+
+    /// <summary>Answers DATA with 354, reads the message and never gives the final reply.</summary>
+    HangAfterData,
 }
 
 /// <summary>A small scripted SMTP server on loopback for the failures a real server does not produce on demand.</summary>
@@ -92,6 +95,13 @@ internal sealed class FakeDownstream : IAsyncDisposable
                         break;
                     case "DATA":
                         await Say("354 go ahead");
+                        if (behaviour == FakeBehaviour.HangAfterData)
+                        {
+                            while (await reader.ReadLineAsync(_stop.Token) is { } _)
+                            {
+                            }
+                        }
+
                         client.Close();
                         return;
                     case "QUIT":

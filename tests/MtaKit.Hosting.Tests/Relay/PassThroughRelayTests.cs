@@ -221,6 +221,55 @@ public sealed class PassThroughRelayTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NextHopNeverAnswersEndOfData_FallbackOr4xx(bool budgetFirst)
+    {
+        using var dir = new TempDirectory();
+        await using var fake = new FakeDownstream(FakeBehaviour.HangAfterData);
+        var fallback = budgetFirst ? null : await RelayHosts.StartMailstoreAsync(dir.Path);
+
+        // budgetFirst: the data budget (1 s) runs out before the client's end-of-data timeout (2 s).
+        var relay = await RelayHosts.StartRelayAsync(fake.Hop, fallback?.Hop(), configure: o => budgetFirst ? RelayHosts.ShortTimeouts(o) with { DataBudget = TimeSpan.FromSeconds(1) } : RelayHosts.ShortTimeouts(o));
+        try
+        {
+            var t = await RelayTransaction.SendAsync(relay.EndPoint(), "alice@sender.test", ["bob@example.test"], Message("no final reply"));
+            Assert.NotNull(t.Data);
+            if (budgetFirst)
+            {
+                Assert.StartsWith("4", t.Data, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.True(t.Accepted, t.Data);
+                Assert.Single(RelayHosts.Delivered(dir.Path));
+            }
+        }
+        finally
+        {
+            await RelayHosts.StopAllAsync(relay, fallback);
+        }
+    }
+
+    [Fact]
+    public async Task Data_30ReceivedHeaders_Relayed()
+    {
+        using var dir = new TempDirectory();
+        var store = await RelayHosts.StartMailstoreAsync(dir.Path);
+        var relay = await RelayHosts.StartRelayAsync(store.Hop());
+        try
+        {
+            var received = string.Concat(Enumerable.Range(0, 30).Select(i => $"Received: from hop{i}.test by hop{i + 1}.test; Sun, 29 Nov 2026 10:00:00 +0000\r\n"));
+            var t = await RelayTransaction.SendAsync(relay.EndPoint(), "alice@sender.test", ["bob@example.test"], received + Message("thirty hops"));
+            Assert.True(t.Accepted, t.Data);
+        }
+        finally
+        {
+            await RelayHosts.StopAllAsync(relay, store);
+        }
+    }
+
     [Fact]
     public async Task Data_31ReceivedHeaders_554LoopDetected()
     {
