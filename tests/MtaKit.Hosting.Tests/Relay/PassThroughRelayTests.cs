@@ -140,7 +140,7 @@ public sealed class PassThroughRelayTests
         using var dir = new TempDirectory();
         await using var fake = new FakeDownstream(behaviour);
         var fallback = await RelayHosts.StartMailstoreAsync(dir.Path);
-        var relay = await RelayHosts.StartRelayAsync(fake.Hop, fallback.Hop());
+        var relay = await RelayHosts.StartRelayAsync(fake.Hop, fallback.Hop(), configure: RelayHosts.ShortTimeouts);
         try
         {
             var t = await RelayTransaction.SendAsync(relay.EndPoint(), "alice@sender.test", ["bob@example.test"], Message(behaviour.ToString()));
@@ -158,7 +158,7 @@ public sealed class PassThroughRelayTests
     public async Task NextHopHangs_NoFallback_ClientGets451AfterTimeout()
     {
         await using var fake = new FakeDownstream(FakeBehaviour.Hang);
-        var relay = await RelayHosts.StartRelayAsync(fake.Hop);
+        var relay = await RelayHosts.StartRelayAsync(fake.Hop, configure: RelayHosts.ShortTimeouts);
         try
         {
             var t = await RelayTransaction.SendAsync(relay.EndPoint(), "alice@sender.test", ["bob@example.test"], Message("hang"));
@@ -230,7 +230,7 @@ public sealed class PassThroughRelayTests
         await using var fake = new FakeDownstream(FakeBehaviour.HangAfterData);
         var fallback = budgetFirst ? null : await RelayHosts.StartMailstoreAsync(dir.Path);
 
-        // budgetFirst: the data budget (1 s) runs out before the client's end-of-data timeout (2 s).
+        // budgetFirst: the data budget (1 s) runs out before the client's end-of-data timeout (4 s).
         var relay = await RelayHosts.StartRelayAsync(fake.Hop, fallback?.Hop(), configure: o => budgetFirst ? RelayHosts.ShortTimeouts(o) with { DataBudget = TimeSpan.FromSeconds(1) } : RelayHosts.ShortTimeouts(o));
         try
         {

@@ -13,21 +13,24 @@ namespace MtaKit.Hosting.Tests.Relay;
 /// <summary>Real hosts on loopback: a pass-through relay and Mailstores (Maildir) behind it.</summary>
 internal static class RelayHosts
 {
-    /// <summary>Short client timeouts so hanging downstreams cost seconds, not minutes.</summary>
+    /// <summary>
+    /// Short waits for a silent downstream (greeting, end-of-data reply) so hanging next hops cost
+    /// seconds; every other step keeps room for a loaded CI machine.
+    /// </summary>
     public static PassThroughRelayOptions ShortTimeouts(PassThroughRelayOptions o) => o with
     {
         Client = o.Client with
         {
-            ConnectTimeout = TimeSpan.FromSeconds(2),
-            GreetingTimeout = TimeSpan.FromSeconds(2),
-            CommandTimeout = TimeSpan.FromSeconds(2),
-            MailTimeout = TimeSpan.FromSeconds(2),
-            RcptTimeout = TimeSpan.FromSeconds(2),
-            DataInitiationTimeout = TimeSpan.FromSeconds(2),
-            DataBlockTimeout = TimeSpan.FromSeconds(2),
-            DataTerminationTimeout = TimeSpan.FromSeconds(2),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            GreetingTimeout = TimeSpan.FromSeconds(4),
+            CommandTimeout = TimeSpan.FromSeconds(30),
+            MailTimeout = TimeSpan.FromSeconds(30),
+            RcptTimeout = TimeSpan.FromSeconds(30),
+            DataInitiationTimeout = TimeSpan.FromSeconds(30),
+            DataBlockTimeout = TimeSpan.FromSeconds(30),
+            DataTerminationTimeout = TimeSpan.FromSeconds(4),
         },
-        DataBudget = TimeSpan.FromSeconds(10),
+        DataBudget = TimeSpan.FromSeconds(60),
     };
 
     public static async Task<IHost> StartRelayAsync(string nextHop, string? fallback = null, Dictionary<string, string?>? extra = null, Func<PassThroughRelayOptions, PassThroughRelayOptions>? configure = null)
@@ -53,7 +56,7 @@ internal static class RelayHosts
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit")).UsePassThroughRelay(configure ?? ShortTimeouts);
+        builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit")).UsePassThroughRelay(configure);
         var host = builder.Build();
         await host.StartAsync();
         return host;
