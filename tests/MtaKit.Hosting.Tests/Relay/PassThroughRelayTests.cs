@@ -99,6 +99,64 @@ public sealed class PassThroughRelayTests
     }
 
     [Fact]
+    public async Task Rcpt_RecipientOfAnotherDestination_452SplitAndFirstDelivered()
+    {
+        using var dir = new TempDirectory();
+        var store = await RelayHosts.StartMailstoreAsync(dir.Path);
+        var relay = await RelayHosts.StartRelayAsync(store.Hop(), extra: new()
+        {
+            ["MtaKit:Routing:Routes:1:Domains:0"] = "sender.test",
+            ["MtaKit:Routing:Routes:1:NextHops:0:Address"] = RelayHosts.ClosedPort(),
+        });
+        try
+        {
+            var t = await RelayTransaction.SendAsync(relay.EndPoint(), "alice@sender.test", ["bob@example.test", "carol@sender.test"], Message("split"));
+            Assert.StartsWith("250", t.Rcpts[0], StringComparison.Ordinal);
+            Assert.StartsWith("452 4.5.3", t.Rcpts[1], StringComparison.Ordinal);
+            Assert.True(t.Accepted, t.Data);
+            var file = Assert.Single(RelayHosts.Delivered(dir.Path));
+            Assert.Equal("bob@example.test", Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(file))));
+        }
+        finally
+        {
+            await RelayHosts.StopAllAsync(relay, store);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Rcpt_DefaultRoute_OnlyRelayNetworksMayUseIt(bool inRelayNetworks)
+    {
+        using var dir = new TempDirectory();
+        var store = await RelayHosts.StartMailstoreAsync(dir.Path);
+        var extra = new Dictionary<string, string?> { ["MtaKit:Routing:Routes:1:Domains:0"] = "*", ["MtaKit:Routing:Routes:1:NextHops:0:Address"] = store.Hop() };
+        if (inRelayNetworks)
+        {
+            extra["MtaKit:Routing:RelayNetworks:0"] = "127.0.0.0/8";
+        }
+
+        var relay = await RelayHosts.StartRelayAsync(store.Hop(), extra: extra);
+        try
+        {
+            var t = await RelayTransaction.SendAsync(relay.EndPoint(), "alice@sender.test", ["carol@sender.test"], Message("default route"));
+            if (inRelayNetworks)
+            {
+                Assert.True(t.Accepted, t.Rcpts[0] + " / " + t.Data);
+                Assert.Single(RelayHosts.Delivered(dir.Path));
+            }
+            else
+            {
+                Assert.StartsWith("550 5.7.1", t.Rcpts[0], StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            await RelayHosts.StopAllAsync(relay, store);
+        }
+    }
+
+    [Fact]
     public async Task NextHopRefusesConnections_FallbackTakesTransaction()
     {
         using var dir = new TempDirectory();
