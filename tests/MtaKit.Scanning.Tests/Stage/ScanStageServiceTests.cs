@@ -74,6 +74,17 @@ public sealed class ScanStageServiceTests
     }
 
     [SkippableFact]
+    public async Task Relay_MessageAboveClamdLimit_Rejects552AndAcceptsNothing()
+    {
+        var options = new ScanningOptionsBuilder(new ScanningOptions { Clamd = new ScannerEndpointGroup { MaxMessageSize = 1024 } }).AddClamd(Clamd()).Build();
+        await using var host = await StartRelayAsync(options);
+
+        Assert.Equal("552 5.3.4 Message too big for content scanning", await host.SendAsync(TestMessages.Mail(new string('x', 4000))));
+        Assert.StartsWith("250 ", await host.SendAsync(TestMessages.Mail("short")), StringComparison.Ordinal);
+        Assert.Single(host.Delivered());
+    }
+
+    [SkippableFact]
     public async Task Relay_AllDaemons_CleanMailReachesMaildirWithSpamHeaders()
     {
         var options = new ScanningOptionsBuilder().AddClamd(Clamd()).AddSpamd(Address("SPAMD")).AddRspamd(Address("RSPAMD")).Build();
