@@ -40,6 +40,10 @@ public sealed record ScanningOptions
     /// <value>The default value is <see cref="ScanFailPolicy.Defer"/> (451 4.7.1).</value>
     public ScanFailPolicy FailPolicy { get; init; } = ScanFailPolicy.Defer;
 
+    /// <summary>What the data-scan stage does with a message a virus scanner refused as too large (<see cref="ScanVerdict.TooLarge"/>).</summary>
+    /// <value>The default value is <see cref="ScanTooLargePolicy.Reject"/> (552 5.3.4).</value>
+    public ScanTooLargePolicy TooLargePolicy { get; init; } = ScanTooLargePolicy.Reject;
+
     /// <summary>How long one scan attempt on one endpoint may take (also the clients' read timeout).</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -68,6 +72,11 @@ public sealed record ScanningOptions
             errors.Add($"{SectionName}:FailPolicy must be Defer or Accept.");
         }
 
+        if (!Enum.IsDefined(TooLargePolicy))
+        {
+            errors.Add($"{SectionName}:TooLargePolicy must be Reject or Accept.");
+        }
+
         if (Timeout <= TimeSpan.Zero)
         {
             errors.Add($"{SectionName}:Timeout must be positive (was {Timeout}).");
@@ -87,6 +96,16 @@ public sealed record ScanningOptions
         if (spam.RejectScore < spam.TagScore)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{SectionName}:Spam:RejectScore ({spam.RejectScore}) must not be below {SectionName}:Spam:TagScore ({spam.TagScore})."));
+        }
+
+        if (!Enum.IsDefined(spam.TagAction))
+        {
+            errors.Add($"{SectionName}:Spam:TagAction must be Headers or Quarantine.");
+        }
+
+        if (spam.RewriteSubject && (string.IsNullOrWhiteSpace(spam.SubjectPrefix) || spam.SubjectPrefix.Any(char.IsControl)))
+        {
+            errors.Add($"{SectionName}:Spam:SubjectPrefix must be non-empty text on one line when {SectionName}:Spam:RewriteSubject is true.");
         }
 
         return errors;

@@ -74,7 +74,25 @@ public sealed class ScanningOptionsBuilder
     /// <param name="rejectScore">Reject from this score on.</param>
     public ScanningOptionsBuilder WithSpamScores(double tagScore, double rejectScore)
     {
-        _options = _options with { Spam = new SpamOptions { TagScore = tagScore, RejectScore = rejectScore } };
+        _options = _options with { Spam = _options.Spam with { TagScore = tagScore, RejectScore = rejectScore } };
+        return this;
+    }
+
+    /// <summary>Sets what the data-scan stage does with a message tagged as spam.</summary>
+    /// <param name="action">Deliver with headers (the default) or quarantine.</param>
+    /// <param name="rewriteSubject">Also put a prefix in front of the subject (breaks DKIM signatures; off by default).</param>
+    /// <param name="subjectPrefix">The prefix; unchanged (<c>[SPAM]</c>) when null.</param>
+    public ScanningOptionsBuilder OnSpamTagged(SpamTagAction action, bool rewriteSubject = false, string? subjectPrefix = null)
+    {
+        _options = _options with { Spam = _options.Spam with { TagAction = action, RewriteSubject = rewriteSubject, SubjectPrefix = subjectPrefix ?? _options.Spam.SubjectPrefix } };
+        return this;
+    }
+
+    /// <summary>Sets what the data-scan stage does with a message a virus scanner refused as too large.</summary>
+    /// <param name="policy">Reject with 552 5.3.4 (the default) or accept it marked unscanned.</param>
+    public ScanningOptionsBuilder OnTooLarge(ScanTooLargePolicy policy)
+    {
+        _options = _options with { TooLargePolicy = policy };
         return this;
     }
 

@@ -4,7 +4,7 @@ namespace MtaKit.Scanning;
 
 /// <summary>
 /// The results of every scanner for one message and the decision they add up to, with the SMTP reply
-/// for a refusal. Rules, in order: a virus or a blocked attachment rejects; spam at or above
+/// for a refusal. Rules, in order: a virus (550 5.7.1) or a blocked attachment (554 5.7.1) rejects; spam at or above
 /// <see cref="SpamOptions.RejectScore"/> (or rspamd's <c>reject</c>) rejects; a failed scanner kind
 /// defers (451 4.7.1) or, under <see cref="ScanFailPolicy.Accept"/>, accepts with
 /// <see cref="Unscanned"/> set; rspamd's <c>soft reject</c>/<c>greylist</c> defers; spam at or above
@@ -34,7 +34,7 @@ public sealed class ScanSummary
     /// <summary>The result that decided a reject, defer or tag; null for a plain accept.</summary>
     public ScanResult? Deciding { get; }
 
-    /// <summary>The SMTP reply for <see cref="ScanAction.Reject"/> and <see cref="ScanAction.Defer"/>; null otherwise.</summary>
+    /// <summary>The SMTP reply for <see cref="ScanAction.Reject"/> (550 5.7.1 for a virus or spam, 554 5.7.1 for a blocked attachment) and <see cref="ScanAction.Defer"/> (451 4.7.1); null otherwise.</summary>
     public SmtpReply? Reply { get; }
 
     /// <summary>The highest spam score of any spam scanner that answered, or null.</summary>
@@ -50,7 +50,7 @@ public sealed class ScanSummary
     {
         if (results.FirstOrDefault(r => r.Verdict == ScanVerdict.Infected) is { } infected)
         {
-            return (ScanAction.Reject, infected, new SmtpReply(554, "5.7.1", $"Message rejected: virus found ({Clean(infected.SignatureName)})"));
+            return (ScanAction.Reject, infected, new SmtpReply(550, "5.7.1", $"Message rejected: virus found ({Clean(infected.SignatureName)})"));
         }
 
         if (results.FirstOrDefault(r => r.Verdict == ScanVerdict.Blocked) is { } blocked)

@@ -24,12 +24,12 @@ public sealed class ScanSummaryTests
     }
 
     [Fact]
-    public void Decide_Infected_Rejects554WithSignature()
+    public void Decide_Infected_Rejects550WithSignature()
     {
         var summary = Decide(ScanResult.Clean("spamd", T, Spam(0)), ScanResult.Infected("clamd", T, "Eicar-Test-Signature"));
 
         Assert.Equal(ScanAction.Reject, summary.Action);
-        Assert.Equal("554 5.7.1 Message rejected: virus found (Eicar-Test-Signature)", summary.Reply!.ToString().TrimEnd());
+        Assert.Equal("550 5.7.1 Message rejected: virus found (Eicar-Test-Signature)", summary.Reply!.ToString().TrimEnd());
         Assert.Equal("clamd", summary.Deciding!.Scanner);
     }
 

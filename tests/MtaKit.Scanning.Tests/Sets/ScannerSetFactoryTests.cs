@@ -28,7 +28,7 @@ public sealed class ScannerSetFactoryTests
         var summary = await sut.ScanAsync(TestMessages.Request(TestMessages.Mail(TestMessages.Eicar)), CancellationToken.None);
 
         Assert.Equal(ScanAction.Reject, summary.Action);
-        Assert.Equal(554, summary.Reply!.Code);
+        Assert.Equal(550, summary.Reply!.Code);
         // pools report the endpoint that answered
         Assert.Equal(["clamd:", "spamd:", "rspamd:", "embedded:signatures", "embedded:gtube", "embedded:attachments"], summary.Results.Select(r => r.Scanner.StartsWith("embedded", StringComparison.Ordinal) ? r.Scanner : r.Scanner[..(r.Scanner.IndexOf(':', StringComparison.Ordinal) + 1)]));
         Assert.Equal(ScanVerdict.Infected, summary.Results[0].Verdict);
