@@ -10,7 +10,8 @@ namespace MtaKit;
 /// on <see cref="SmtpSession.Properties"/>. With <see cref="DnsblRejectPhase.Connect"/> a blocked client gets
 /// <c>554 5.7.1</c> instead of the greeting; with <see cref="DnsblRejectPhase.Rcpt"/> every RCPT is refused with
 /// <c>550 5.7.1</c> except to <c>postmaster@</c> a domain or the bare <c>&lt;Postmaster&gt;</c> (RFC 5321 section 4.5.1;
-/// relay control still decides whether the domain is ours). The reply text carries the list's TXT reason.
+/// relay control still decides whether the domain is ours) and except for sessions that authenticated (users
+/// submitting from dynamic addresses that policy block lists list). The reply text carries the list's TXT reason.
 /// A DNS failure never blocks: it is logged and counted, and the client is scored by the lists that answered.
 /// </summary>
 public sealed partial class DnsblStage : IConnectStage, IRcptStage
@@ -81,6 +82,7 @@ public sealed partial class DnsblStage : IConnectStage, IRcptStage
         if (_checker.RejectAt != DnsblRejectPhase.Rcpt
             || !context.Session.Properties.TryGet<DnsblResult>(out var result)
             || !result.IsBlocked
+            || context.Session.AuthenticatedUser is not null
             || IsPostmaster(context.Recipient))
         {
             return next(context);

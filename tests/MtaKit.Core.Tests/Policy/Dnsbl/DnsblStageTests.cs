@@ -99,4 +99,18 @@ public sealed class DnsblStageTests : IDisposable
         Assert.Equal(1, seen.Value.Score);
         Assert.True(seen.Value.IsBlocked);
     }
+
+    [Fact]
+    public async Task OnRcpt_ListedButAuthenticated_Accepted()
+    {
+        await using var server = await TestServer.StartAsync(
+            listener: l => l with { ProxyProtocol = true, TrustedProxies = [System.Net.IPNetwork.Parse("127.0.0.0/8")], RequireTlsForAuth = false },
+            pipeline: TestStage.Pipeline(CreateSut(DnsblRejectPhase.Rcpt)),
+            authenticator: new TestAuthenticator());
+        await using var c = await PolicyServer.OpenAsync(server, "192.0.2.10");
+
+        Assert.StartsWith("235 ", await c.CommandAsync("AUTH PLAIN " + Convert.ToBase64String("\0alice\0secret"u8.ToArray())), StringComparison.Ordinal);
+        Assert.StartsWith("250 ", await c.CommandAsync("MAIL FROM:<alice@example.test>"), StringComparison.Ordinal);
+        Assert.StartsWith("250 ", await c.CommandAsync("RCPT TO:<user@example.test>"), StringComparison.Ordinal);
+    }
 }
