@@ -10,7 +10,7 @@ public static class DnsblBuilderExtensions
     /// <summary>
     /// Adds the <see cref="DnsblStage"/> (connect and RCPT phases) with options bound from <c>MtaKit:Dnsbl</c>:
     /// <c>Lists:&lt;i&gt;:Zone</c>, <c>Lists:&lt;i&gt;:Weight</c> (negative for an allow-list), <c>Lists:&lt;i&gt;:Codes:&lt;j&gt;</c>,
-    /// <c>Lists:&lt;i&gt;:FetchReason</c>, <c>Threshold</c>, <c>RejectAt</c> (<c>Connect</c> or <c>Rcpt</c>), <c>Timeout</c>.
+    /// <c>Lists:&lt;i&gt;:FetchReason</c>, <c>DomainLists:&lt;i&gt;:*</c> (sender-domain lists, same keys), <c>Threshold</c>, <c>RejectAt</c> (<c>Connect</c> or <c>Rcpt</c>), <c>Timeout</c>.
     /// Lookups use the shared <see cref="IDnsResolver"/>. Invalid options fail the host's start.
     /// </summary>
     public static MtaKitBuilder UseDnsbl(this MtaKitBuilder builder)

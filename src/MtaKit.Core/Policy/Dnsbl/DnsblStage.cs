@@ -12,9 +12,11 @@ namespace MtaKit;
 /// <c>550 5.7.1</c> except to <c>postmaster@</c> a domain or the bare <c>&lt;Postmaster&gt;</c> (RFC 5321 section 4.5.1;
 /// relay control still decides whether the domain is ours) and except for sessions that authenticated (users
 /// submitting from dynamic addresses that policy block lists list). The reply text carries the list's TXT reason.
+/// With <see cref="DnsblOptions.DomainLists"/>, the sender's domain is checked at MAIL FROM and a listed one gets
+/// <c>550 5.7.1</c> (the <see cref="DnsblDomainResult"/> is on <see cref="SmtpTransaction.Properties"/>).
 /// A DNS failure never blocks: it is logged and counted, and the client is scored by the lists that answered.
 /// </summary>
-public sealed partial class DnsblStage : IConnectStage, IRcptStage
+public sealed partial class DnsblStage : IConnectStage, IMailStage, IRcptStage
 {
     private const string StageName = "dnsbl";
     private readonly DnsblChecker _checker;
@@ -75,6 +77,45 @@ public sealed partial class DnsblStage : IConnectStage, IRcptStage
     }
 
     /// <inheritdoc/>
+    public async ValueTask<SmtpVerdict> OnMailAsync(MailContext context, StageDelegate<MailContext> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!_checker.HasDomainLists || context.ReversePath is not { } sender || sender.IsAddressLiteral
+            || sender.AsciiDomain.Length == 0 || context.Session.AuthenticatedUser is not null)
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+
+        DnsblDomainResult result;
+        try
+        {
+            result = await _checker.CheckDomainAsync(sender.AsciiDomain, context.Aborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.Aborted.IsCancellationRequested)
+        {
+            _metrics.CountDnsFailure(StageName);
+            LogDomainCheckFailed(_logger, sender.AsciiDomain, e);
+            return await next(context).ConfigureAwait(false);
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            _metrics.CountDnsFailure(StageName);
+        }
+
+        context.Transaction.Properties.Set(result);
+        if (!result.IsBlocked)
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+
+        _metrics.Count(StageName, "reject");
+        LogDomainRejected(_logger, result.Domain, result.Score);
+        return SmtpVerdict.Reject(result.SuggestedReply!, $"dnsbl domain {result.Domain} score={result.Score}");
+    }
+
+    /// <inheritdoc/>
     public ValueTask<SmtpVerdict> OnRcptAsync(RcptContext context, StageDelegate<RcptContext> next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -101,4 +142,10 @@ public sealed partial class DnsblStage : IConnectStage, IRcptStage
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "DNSBL check of {Address} failed; the client is let through unscored")]
     private static partial void LogCheckFailed(ILogger logger, IPAddress address, Exception exception);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "DNSBL reject of sender domain {Domain}: score {Score}")]
+    private static partial void LogDomainRejected(ILogger logger, string domain, int score);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "DNSBL check of sender domain {Domain} failed; the sender is let through")]
+    private static partial void LogDomainCheckFailed(ILogger logger, string domain, Exception exception);
 }

@@ -12,6 +12,9 @@ public sealed class DnsblStageTests : IDisposable
         11.2.0.192.allow.test  A   127.0.0.2
         12.2.0.192.bl.test     TIMEOUT
         13.2.0.192.bl.test     SERVFAIL
+        spam.test.dbl.test     A   127.0.1.2
+        spam.test.dbl.test     TXT "https://dbl.test/spam.test"
+        slow.test.dbl.test     TIMEOUT
         """;
 
     private const string Blocked = "Service unavailable; client [192.0.2.10] blocked using bl.test; listed: see https://bl.test/q?192.0.2.10";
@@ -112,5 +115,38 @@ public sealed class DnsblStageTests : IDisposable
         Assert.StartsWith("235 ", await c.CommandAsync("AUTH PLAIN " + Convert.ToBase64String("\0alice\0secret"u8.ToArray())), StringComparison.Ordinal);
         Assert.StartsWith("250 ", await c.CommandAsync("MAIL FROM:<alice@example.test>"), StringComparison.Ordinal);
         Assert.StartsWith("250 ", await c.CommandAsync("RCPT TO:<user@example.test>"), StringComparison.Ordinal);
+    }
+
+    private DnsblStage CreateDomainSut()
+    {
+        var options = new DnsblOptions();
+        options.DomainLists.Add(new DnsblListOptions { Zone = "dbl.test", Codes = { "127.0.1.2-127.0.1.99" } });
+        return new DnsblStage(new DnsblChecker(new StaticZoneResolver(StaticZone.Parse(Zone)), options), meterFactory: _metrics);
+    }
+
+    [Theory]
+    [InlineData("a@spam.test", "550 5.7.1 Sender domain spam.test blocked using dbl.test; https://dbl.test/spam.test")]
+    [InlineData("a@good.test", "250 ")]
+    [InlineData("a@slow.test", "250 ")]
+    [InlineData("", "250 ")]
+    public async Task OnMail_DomainList_ListedSenderRefused(string sender, string expected)
+    {
+        await using var server = await PolicyServer.StartAsync(CreateDomainSut());
+        await using var c = await PolicyServer.OpenAsync(server, "192.0.2.10");
+
+        Assert.StartsWith(expected, await c.CommandAsync($"MAIL FROM:<{sender}>"), StringComparison.Ordinal);
+        Assert.Equal(sender == "a@slow.test" ? 1 : 0, _metrics.Get("mtakit.policy.dns_failures[stage=dnsbl]"));
+    }
+
+    [Fact]
+    public void DnsblOptions_InvalidDomainList_NamesTheKey()
+    {
+        var options = new DnsblOptions();
+        options.DomainLists.Add(new DnsblListOptions { Zone = "", Weight = 0 });
+
+        var errors = options.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("MtaKit:Dnsbl:DomainLists:0:Zone", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("MtaKit:Dnsbl:DomainLists:0:Weight", StringComparison.Ordinal));
     }
 }
