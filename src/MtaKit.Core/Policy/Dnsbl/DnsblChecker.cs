@@ -18,6 +18,7 @@ public sealed class DnsblChecker : IDisposable
     private readonly IDnsResolver _resolver;
     private readonly DnsblOptions _options;
     private readonly List<(DnsblListOptions List, string Zone, DnsblCodeRange[] Codes)> _lists;
+    private readonly List<(DnsblListOptions List, string Zone, DnsblCodeRange[] Codes)> _domainLists;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Meter? _ownedMeter;
@@ -42,7 +43,8 @@ public sealed class DnsblChecker : IDisposable
         }
 
         _options = options;
-        _lists = [.. options.Lists.Select(l => (l, DnsName.Normalize(l.Zone), l.Codes.Select(c => DnsblCodeRange.TryParse(c, out var r) ? r : default).ToArray()))];
+        _lists = [.. options.Lists.Select(Prepare)];
+        _domainLists = [.. options.DomainLists.Select(Prepare)];
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         var meter = DnsMetrics.CreateMeter(meterFactory, out _ownedMeter);
@@ -50,6 +52,9 @@ public sealed class DnsblChecker : IDisposable
         _listed = meter.CreateCounter<long>("mtakit.dnsbl.listed", "{lookup}", "DNSBL queries that found the client listed, by zone.");
         _errors = meter.CreateCounter<long>("mtakit.dnsbl.errors", "{lookup}", "DNSBL queries without a usable answer (DNS failure, timeout, error code), by zone and kind.");
     }
+
+    /// <summary>True when right-hand-side (domain) lists are configured.</summary>
+    public bool HasDomainLists => _domainLists.Count > 0;
 
     /// <summary>Where a reject is given (from the options).</summary>
     public DnsblRejectPhase RejectAt => _options.RejectAt;
@@ -63,7 +68,8 @@ public sealed class DnsblChecker : IDisposable
         var address = clientAddress.IsIPv4MappedToIPv6 ? clientAddress.MapToIPv4() : clientAddress;
         using var budget = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        var outcomes = await Task.WhenAll(_lists.Select(l => CheckListAsync(address, l.List, l.Zone, l.Codes, linked.Token))).ConfigureAwait(false);
+        var subject = address.ToString();
+        var outcomes = await Task.WhenAll(_lists.Select(l => CheckListAsync(QueryName(address, l.Zone), subject, l.List, l.Zone, l.Codes, linked.Token))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var hits = outcomes.Where(o => o.Hit is not null).Select(o => o.Hit!).ToList();
@@ -77,6 +83,29 @@ public sealed class DnsblChecker : IDisposable
         return new DnsblResult(address, score, _options.Threshold, hits, errors);
     }
 
+    /// <summary>
+    /// Queries every right-hand-side list (<see cref="DnsblOptions.DomainLists"/>) for <paramref name="domain"/>
+    /// (<c>domain.zone</c>, e.g. a sender domain in a DBL) and sums the weights against the same threshold.
+    /// </summary>
+    /// <param name="domain">The domain, e.g. the part of the reverse-path after <c>@</c>.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public async ValueTask<DnsblDomainResult> CheckDomainAsync(string domain, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var name = DnsName.Normalize(domain);
+        if (_domainLists.Count == 0 || !DnsName.IsValidDomain(name, hostCharacters: false))
+        {
+            return new DnsblDomainResult(name, 0, _options.Threshold, [], []);
+        }
+
+        using var budget = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var outcomes = await Task.WhenAll(_domainLists.Select(l => CheckListAsync(name + "." + l.Zone, name, l.List, l.Zone, l.Codes, linked.Token))).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var hits = outcomes.Where(o => o.Hit is not null).Select(o => o.Hit!).ToList();
+        return new DnsblDomainResult(name, hits.Sum(h => h.Weight), _options.Threshold, hits, [.. outcomes.Where(o => o.Error is not null).Select(o => o.Error!)]);
+    }
+
     /// <summary>Releases the private meter, if any.</summary>
     public void Dispose() => _ownedMeter?.Dispose();
 
@@ -88,11 +117,13 @@ public sealed class DnsblChecker : IDisposable
         return DnsName.Reverse(address, DnsName.Normalize(zone));
     }
 
-    private async Task<(DnsblHit? Hit, DnsblListError? Error)> CheckListAsync(IPAddress address, DnsblListOptions list, string zone, DnsblCodeRange[] codes, CancellationToken cancellationToken)
+    private static (DnsblListOptions List, string Zone, DnsblCodeRange[] Codes) Prepare(DnsblListOptions list)
+        => (list, DnsName.Normalize(list.Zone), [.. list.Codes.Select(c => DnsblCodeRange.TryParse(c, out var r) ? r : default)]);
+
+    private async Task<(DnsblHit? Hit, DnsblListError? Error)> CheckListAsync(string name, string address, DnsblListOptions list, string zone, DnsblCodeRange[] codes, CancellationToken cancellationToken)
     {
         var zoneTag = new KeyValuePair<string, object?>("zone", zone);
         _lookups.Add(1, zoneTag);
-        var name = QueryName(address, zone);
         DnsAnswer answer;
         try
         {
@@ -156,7 +187,7 @@ public sealed class DnsblChecker : IDisposable
         return (new DnsblHit(zone, list.Weight, matched, reason), null);
     }
 
-    private DnsblListError Error(string zone, IPAddress address, string reason, string kind)
+    private DnsblListError Error(string zone, string address, string reason, string kind)
     {
         _errors.Add(1, new KeyValuePair<string, object?>("zone", zone), new KeyValuePair<string, object?>("kind", kind));
         DnsblLog.ListError(_logger, zone, address, reason);

@@ -14,6 +14,12 @@ public sealed class DnsblOptions
     /// <summary>The lists, all queried in parallel.</summary>
     public IList<DnsblListOptions> Lists { get; } = [];
 
+    /// <summary>
+    /// Right-hand-side lists (e.g. a DBL), bound from <c>MtaKit:Dnsbl:DomainLists:&lt;i&gt;</c>: the sender's domain is
+    /// looked up as <c>domain.zone</c> at MAIL FROM; a listing at or above <see cref="Threshold"/> refuses MAIL.
+    /// </summary>
+    public IList<DnsblListOptions> DomainLists { get; } = [];
+
     /// <summary>The score at or above which the client is rejected.</summary>
     /// <value>The default value is 1.</value>
     public int Threshold { get; set; } = 1;
@@ -30,15 +36,14 @@ public sealed class DnsblOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Lists.Count == 0)
+        if (Lists.Count == 0 && DomainLists.Count == 0)
         {
             errors.Add($"{SectionName}:Lists: at least one list is needed.");
         }
 
-        for (var i = 0; i < Lists.Count; i++)
+        foreach (var (list, i, key) in Lists.Select((l, i) => (l, i, string.Create(CultureInfo.InvariantCulture, $"{SectionName}:Lists:{i}")))
+            .Concat(DomainLists.Select((l, i) => (l, i, string.Create(CultureInfo.InvariantCulture, $"{SectionName}:DomainLists:{i}")))))
         {
-            var list = Lists[i];
-            var key = string.Create(CultureInfo.InvariantCulture, $"{SectionName}:Lists:{i}");
             if (list is null)
             {
                 errors.Add($"{key}: the list is empty.");

@@ -26,14 +26,7 @@ public readonly record struct DnsblResult(IPAddress ClientAddress, int Score, in
                 return null;
             }
 
-            var top = Hits.Where(h => h.Weight > 0).OrderByDescending(h => h.Weight).FirstOrDefault();
-            var text = $"Service unavailable; client [{ClientAddress}] blocked using {top?.Zone ?? "DNS lists"}";
-            if (top?.Reason is { Length: > 0 } reason)
-            {
-                text += "; " + new string([.. reason.Take(200).Select(c => c is < ' ' or > '~' ? '?' : c)]);
-            }
-
-            return new SmtpReply(554, "5.7.1", text);
+            return new SmtpReply(554, "5.7.1", $"Service unavailable; client [{ClientAddress}] {DnsblHit.DescribeBlock(Hits)}");
         }
     }
 }
