@@ -28,7 +28,8 @@ public sealed class DmarcStageTests
         return await TestServer.StartAsync(pipeline: pipeline.Use(stage).Build());
     }
 
-    private static async Task<string> SendAsync(TestServer server, string mailFrom, string message)
+    /// <summary>One transaction (EHLO, MAIL, RCPT bob@example.test, DATA); returns the last line of the final reply.</summary>
+    internal static async Task<string> SendAsync(TestServer server, string mailFrom, string message)
     {
         await using var c = await RawSmtpClient.ConnectAsync(server.EndPoint);
         await c.ReadReplyAsync();
