@@ -9,6 +9,9 @@ public sealed class DkimCheckResult
         Skipped = skipped;
     }
 
+    /// <summary>The result for a message without <c>DKIM-Signature</c> fields.</summary>
+    public static DkimCheckResult Unsigned { get; } = new([], 0);
+
     /// <summary>The signatures verified (at most <see cref="DkimOptions.MaxSignatures"/>), top-most first.</summary>
     public IReadOnlyList<DkimSignatureResult> Signatures { get; }
 

@@ -53,7 +53,10 @@ public sealed class DmarcStage : IDataStage
         ArgumentNullException.ThrowIfNull(next);
         var transaction = context.Transaction;
         var ct = context.Aborted;
-        var dkim = await _dkim.VerifyAsync(context.Message, ct).ConfigureAwait(false);
+        // Parsing the whole message costs memory and time: only signed messages pay it.
+        var dkim = context.Headers.Contains(MimeKit.HeaderId.DkimSignature)
+            ? await _dkim.VerifyAsync(context.Message, ct).ConfigureAwait(false)
+            : DkimCheckResult.Unsigned;
         transaction.Properties.Set(dkim);
 
         var spf = transaction.Properties.Get<SpfCheckResult>();
