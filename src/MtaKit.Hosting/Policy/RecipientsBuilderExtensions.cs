@@ -47,7 +47,7 @@ public static class RecipientsBuilderExtensions
 
             var store = HintsConfiguration.ResolveStore(sp, builder.Configuration, "Recipient validation", errors);
             HintsConfiguration.ThrowIfAny(errors);
-            return new RecipientValidationStage(options, store, routes, sp.GetService<ILogger<RecipientValidationStage>>(), sp.GetService<IMeterFactory>());
+            return new RecipientValidationStage(options, store, routes, sp.GetService<TimeProvider>(), sp.GetService<ILogger<RecipientValidationStage>>(), sp.GetService<IMeterFactory>());
         });
     }
 }

@@ -16,6 +16,7 @@ public sealed class RecipientValidationStage : IRcptStage
     private readonly RecipientList _list;
     private readonly IHintsStore _store;
     private readonly IRouteResolver? _routes;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PolicyMetrics _metrics;
 
@@ -23,10 +24,11 @@ public sealed class RecipientValidationStage : IRcptStage
     /// <param name="options">The options (validated here).</param>
     /// <param name="store">The callout cache.</param>
     /// <param name="routes">The routes whose next hops callouts ask; required with <see cref="RecipientValidationOptions.Callout"/>.</param>
+    /// <param name="timeProvider">The clock of callout timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="meterFactory">The meter factory for the <c>MtaKit</c> meter.</param>
     /// <exception cref="ArgumentException">The options or a list entry are invalid.</exception>
-    public RecipientValidationStage(RecipientValidationOptions options, IHintsStore store, IRouteResolver? routes = null, ILogger<RecipientValidationStage>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+    public RecipientValidationStage(RecipientValidationOptions options, IHintsStore store, IRouteResolver? routes = null, TimeProvider? timeProvider = null, ILogger<RecipientValidationStage>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -46,6 +48,7 @@ public sealed class RecipientValidationStage : IRcptStage
         _list = list!;
         _store = store;
         _routes = routes;
+        _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<RecipientValidationStage>.Instance;
         _metrics = PolicyMetrics.Get(meterFactory);
     }
@@ -110,8 +113,8 @@ public sealed class RecipientValidationStage : IRcptStage
     private async ValueTask<SmtpReply?> CalloutAsync(RcptContext context, RouteMatch route)
     {
         SmtpReply? last = null;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
-        timeout.CancelAfter(_options.CalloutTimeout);
+        using var deadline = new CancellationTokenSource(_options.CalloutTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted, deadline.Token);
         foreach (var hop in route.NextHops)
         {
             if (hop.Kind == NextHopKind.Mx)
@@ -155,6 +158,7 @@ public sealed class RecipientValidationStage : IRcptStage
             },
             ValidateCertificate = route.Route.Tls.Validate,
             UsePipelining = false,
+            TimeProvider = _time,
         };
         var endpoint = hop.Kind == NextHopKind.LmtpUnix ? SmtpClientEndpoint.Unix(hop.SocketPath!) : SmtpClientEndpoint.Tcp(hop.Host!, hop.Port);
         var connected = await SmtpClientConnection.ConnectAsync(endpoint, options, _logger, cancellationToken).ConfigureAwait(false);

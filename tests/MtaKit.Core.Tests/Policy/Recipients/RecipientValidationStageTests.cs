@@ -19,7 +19,7 @@ public sealed class RecipientValidationStageTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private RecipientValidationStage CreateSut(RecipientValidationOptions options, IRouteResolver? routes = null) => new(options, _store, routes);
+    private RecipientValidationStage CreateSut(RecipientValidationOptions options, IRouteResolver? routes = null) => new(options, _store, routes, _time);
 
     [Fact]
     public async Task OnRcptAsync_StaticList_KnownPassesUnknownIn5Xx()
@@ -73,6 +73,23 @@ public sealed class RecipientValidationStageTests : IDisposable
 
         Assert.Equal("451 4.4.3 Recipient verification failed, try again later", await PolicyStageServer.RcptAsync(deferring, "s@sender.test", "x@example.test"));
         Assert.StartsWith("250", await PolicyStageServer.RcptAsync(lenient, "s@sender.test", "x@example.test"));
+    }
+
+    [Fact]
+    public async Task OnRcptAsync_CalloutNextHopSilent_DefersAtCalloutTimeout()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var options = new RecipientValidationOptions { Callout = true, CalloutTimeout = TimeSpan.FromSeconds(30) };
+        await using var front = await PolicyStageServer.StartAsync(CreateSut(options, Routes((IPEndPoint)silent.LocalEndpoint)));
+        var rcpt = PolicyStageServer.RcptAsync(front, "s@sender.test", "x@example.test");
+
+        // The callout is connected (its deadline armed) and waits for a greeting that never comes.
+        using var accepted = await silent.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(rcpt.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("451 4.4.3", await rcpt.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
