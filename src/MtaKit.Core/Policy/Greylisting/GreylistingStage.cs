@@ -19,7 +19,7 @@ public sealed class GreylistingStage : IRcptStage
     private readonly IHintsStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly PolicyMetrics _metrics;
+    private readonly StorePolicyMetrics _metrics;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="options">The options (validated here).</param>
@@ -42,7 +42,7 @@ public sealed class GreylistingStage : IRcptStage
         _store = store;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<GreylistingStage>.Instance;
-        _metrics = PolicyMetrics.Get(meterFactory);
+        _metrics = StorePolicyMetrics.Get(meterFactory);
     }
 
     /// <inheritdoc/>

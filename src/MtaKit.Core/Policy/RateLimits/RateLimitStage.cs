@@ -17,7 +17,7 @@ public sealed class RateLimitStage : IConnectStage, IMailStage, IRcptStage
     private readonly (int Index, RateLimitRule Rule)[] _rcpt;
     private readonly IHintsStore _store;
     private readonly ILogger _logger;
-    private readonly PolicyMetrics _metrics;
+    private readonly StorePolicyMetrics _metrics;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="options">The rules (validated here).</param>
@@ -41,7 +41,7 @@ public sealed class RateLimitStage : IConnectStage, IMailStage, IRcptStage
         _rcpt = [.. rules.Where(r => r.r.Phase == RateLimitPhase.Rcpt)];
         _store = store;
         _logger = logger ?? NullLogger<RateLimitStage>.Instance;
-        _metrics = PolicyMetrics.Get(meterFactory);
+        _metrics = StorePolicyMetrics.Get(meterFactory);
     }
 
     /// <inheritdoc/>

@@ -18,7 +18,7 @@ public sealed class RecipientValidationStage : IRcptStage
     private readonly IRouteResolver? _routes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly PolicyMetrics _metrics;
+    private readonly StorePolicyMetrics _metrics;
 
     /// <summary>Creates the stage, reading the list files.</summary>
     /// <param name="options">The options (validated here).</param>
@@ -50,7 +50,7 @@ public sealed class RecipientValidationStage : IRcptStage
         _routes = routes;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<RecipientValidationStage>.Instance;
-        _metrics = PolicyMetrics.Get(meterFactory);
+        _metrics = StorePolicyMetrics.Get(meterFactory);
     }
 
     /// <inheritdoc/>

@@ -4,12 +4,12 @@ using System.Diagnostics.Metrics;
 namespace MtaKit;
 
 /// <summary>The instruments of the hints-based policy stages (rate limits, greylisting, recipient validation) on the "MtaKit" meter.</summary>
-internal sealed class PolicyMetrics
+internal sealed class StorePolicyMetrics
 {
-    private static readonly ConditionalWeakTable<IMeterFactory, PolicyMetrics> ByFactory = [];
-    private static readonly Lazy<PolicyMetrics> Shared = new(() => new PolicyMetrics(new Meter("MtaKit")));
+    private static readonly ConditionalWeakTable<IMeterFactory, StorePolicyMetrics> ByFactory = [];
+    private static readonly Lazy<StorePolicyMetrics> Shared = new(() => new StorePolicyMetrics(new Meter("MtaKit")));
 
-    private PolicyMetrics(Meter meter)
+    private StorePolicyMetrics(Meter meter)
     {
         RateLimited = meter.CreateCounter<long>("mtakit.ratelimit.refused", "{command}", "Commands refused by a rate limit, by phase and key.");
         Greylisting = meter.CreateCounter<long>("mtakit.greylisting.results", "{recipient}", "Greylisting outcomes (deferred, passed, bypassed, allowed client).");
@@ -23,6 +23,6 @@ internal sealed class PolicyMetrics
     public Counter<long> Recipients { get; }
 
     // One set of instruments per factory (the factory owns and caches the meter), or a process-wide one without DI.
-    public static PolicyMetrics Get(IMeterFactory? factory)
-        => factory is null ? Shared.Value : ByFactory.GetValue(factory, f => new PolicyMetrics(f.Create(new MeterOptions("MtaKit"))));
+    public static StorePolicyMetrics Get(IMeterFactory? factory)
+        => factory is null ? Shared.Value : ByFactory.GetValue(factory, f => new StorePolicyMetrics(f.Create(new MeterOptions("MtaKit"))));
 }
