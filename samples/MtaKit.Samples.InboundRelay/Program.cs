@@ -14,13 +14,4 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit"))
     .UsePassThroughRelay();
 
-try
-{
-    await builder.Build().RunAsync();
-    return 0;
-}
-catch (InvalidOperationException e) when (e.Message.StartsWith("Invalid MtaKit configuration", StringComparison.Ordinal))
-{
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
+return await builder.Build().RunMtaKitAsync();

@@ -7,6 +7,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MtaKit.Hosting;
 using MtaKit.Handlers.Maildir;
 using MtaKit.Routing;
 
@@ -41,13 +42,4 @@ builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit"))
     .UseMessageHandler(_ => new MaildirMessageHandler(maildir))
     .UseRelayControl(_ => new RelayControl(new RelayControlOptions { LocalDomains = patterns }));
 
-try
-{
-    await builder.Build().RunAsync();
-    return 0;
-}
-catch (InvalidOperationException e) when (e.Message.StartsWith("Invalid MtaKit configuration", StringComparison.Ordinal))
-{
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
+return await builder.Build().RunMtaKitAsync();
