@@ -11,6 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MtaKit.Hosting;
 
+// Queue administration: `... -- queue list|show ID|retry ID|freeze ID|thaw ID|remove ID --MtaKit:Queue:SpoolPath=...`
+// talks to the running tier over <SpoolPath>/control.sock (owner only).
+if (args.Length > 0 && args[0] == "queue")
+{
+    var spool = args.FirstOrDefault(a => a.StartsWith("--MtaKit:Queue:SpoolPath=", StringComparison.Ordinal))?.Split('=', 2)[1] ?? "./spool/tier1";
+    return await QueueControl.RunClientAsync(spool, [.. args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal))], Console.Out);
+}
+
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit"))
     .UseFallbackTier();

@@ -60,6 +60,11 @@ public static class FallbackTierBuilderExtensions
                 logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue"));
         });
         builder.Services.AddHostedService(sp => new QueueRunnerHost(sp.GetRequiredService<QueueRunner>()));
+        builder.Services.AddHostedService(sp => new QueueControlServer(
+            sp.GetRequiredService<QueueRunner>(),
+            queue.SpoolPath,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
         builder.UseMessageHandler(sp =>
         {
             var runner = sp.GetRequiredService<QueueRunner>();
