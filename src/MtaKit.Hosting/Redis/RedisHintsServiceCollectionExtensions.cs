@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,7 +35,8 @@ public static class RedisHintsServiceCollectionExtensions
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<RedisHintsStoreOptions>(),
             sp.GetService<ILogger<RedisHintsStore>>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetService<TimeProvider>(),
+            sp.GetService<IMeterFactory>()));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,7 @@ public sealed class RedisHintsStore : IHintsStore
 {
     // KEYS[1] = counter key stem; ARGV[1] = window ms, ARGV[2] = increment.
     private const string IncrementScript = """
+        if redis.replicate_commands then redis.replicate_commands() end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local w = tonumber(ARGV[1])
@@ -49,6 +51,7 @@ public sealed class RedisHintsStore : IHintsStore
     private readonly TimeSpan _failureLogInterval;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly RedisHintsMetrics _metrics;
     private readonly Lock _failureLock = new();
     private long _failures;
     private long _suppressed;
@@ -59,8 +62,9 @@ public sealed class RedisHintsStore : IHintsStore
     /// <param name="options">Key prefix and failure policy; defaults when <see langword="null"/>.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock of the warning rate limit; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="meterFactory">The meter factory for the <c>MtaKit</c> meter (counter <c>mtakit.hints.redis.failures</c>).</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public RedisHintsStore(IConnectionMultiplexer connection, RedisHintsStoreOptions? options = null, ILogger<RedisHintsStore>? logger = null, TimeProvider? timeProvider = null)
+    public RedisHintsStore(IConnectionMultiplexer connection, RedisHintsStoreOptions? options = null, ILogger<RedisHintsStore>? logger = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         options ??= new RedisHintsStoreOptions();
@@ -77,6 +81,7 @@ public sealed class RedisHintsStore : IHintsStore
         _failureLogInterval = options.FailureLogInterval;
         _logger = logger ?? NullLogger<RedisHintsStore>.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _metrics = RedisHintsMetrics.Get(meterFactory);
     }
 
     /// <summary>How many operations failed because Redis was unreachable (and failed open) since the store was created.</summary>
@@ -236,6 +241,7 @@ public sealed class RedisHintsStore : IHintsStore
     private void Failed(string operation, Exception exception)
     {
         Interlocked.Increment(ref _failures);
+        _metrics.Failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
         var now = _time.GetTimestamp();
         long suppressed;
         lock (_failureLock)

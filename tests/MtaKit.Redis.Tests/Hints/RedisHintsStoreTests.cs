@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MtaKit.Handlers.Maildir;
@@ -107,8 +109,21 @@ public sealed class RedisHintsStoreTests
     {
         var time = new FakeTimeProvider();
         var logger = new CollectingLogger<RedisHintsStore>();
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        var measured = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meterFactory && instrument.Name == "mtakit.hints.redis.failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => measured.Add(tags[0].Value + "=" + value));
+        listener.Start();
         await using var connection = await RedisConnections.ConnectAsync(new IPEndPoint(IPAddress.Loopback, FreePort.Next()));
-        var sut = new RedisHintsStore(connection, new RedisHintsStoreOptions(), logger, time);
+        var sut = new RedisHintsStore(connection, new RedisHintsStoreOptions(), logger, time, meterFactory);
 
         Assert.Equal(0, await sut.IncrementAsync("c", TimeSpan.FromMinutes(1)));
         Assert.Null(await sut.GetAsync("k"));
@@ -118,6 +133,8 @@ public sealed class RedisHintsStoreTests
         Assert.False(await sut.CompareAndSetAsync("k", "v"u8.ToArray(), "w"u8.ToArray(), TimeSpan.FromMinutes(1)));
 
         Assert.Equal(6, sut.Failures);
+        Assert.Contains("IncrementAsync=1", measured);
+        Assert.Equal(6, measured.Count);
         Assert.Equal(1, logger.Count(5000));
 
         time.Advance(TimeSpan.FromMinutes(1));
