@@ -26,6 +26,11 @@ public static class NetworkDemo
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException("Invalid NetworkDemoOptions: " + string.Join(" ", errors), nameof(options));
+        }
+
         var clock = Stopwatch.StartNew();
         var run = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "mtakit-network-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(run);

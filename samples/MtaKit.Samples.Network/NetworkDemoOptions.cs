@@ -23,4 +23,36 @@ public sealed class NetworkDemoOptions
 
     /// <summary>How long the demo waits for every accepted message to reach its final place.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Lists what is wrong with these options (empty when they are usable).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Tier1Window <= TimeSpan.Zero)
+        {
+            errors.Add("Tier1Window must be positive.");
+        }
+
+        if (Tier2Window <= Tier1Window)
+        {
+            errors.Add("Tier2Window must be longer than Tier1Window (both count from the original arrival).");
+        }
+
+        if (string.IsNullOrWhiteSpace(Retry))
+        {
+            errors.Add("Retry must name the tiers' retry rules, e.g. F,1m,3s.");
+        }
+
+        if (LateMailstoreStart < TimeSpan.Zero || LateMailstoreStart >= Tier2Window)
+        {
+            errors.Add("LateMailstoreStart must be between zero and Tier2Window, or the late message expires instead of being delivered.");
+        }
+
+        if (Timeout <= Tier2Window)
+        {
+            errors.Add("Timeout must be longer than Tier2Window, or the demo stops before the DSN is delivered.");
+        }
+
+        return errors;
+    }
 }

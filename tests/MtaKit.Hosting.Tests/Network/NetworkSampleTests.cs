@@ -69,6 +69,26 @@ public sealed class NetworkSampleTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(20, 10, 5, 100, "Tier2Window must be longer")]
+    [InlineData(20, 40, 45, 100, "LateMailstoreStart must be between")]
+    [InlineData(20, 40, 30, 40, "Timeout must be longer")]
+    public async Task RunAsync_InvalidOptions_ThrowsBeforeStartingAnything(int tier1, int tier2, int late, int timeout, string expected)
+    {
+        var options = new NetworkDemoOptions
+        {
+            RunDirectory = _dir.Path,
+            Tier1Window = TimeSpan.FromSeconds(tier1),
+            Tier2Window = TimeSpan.FromSeconds(tier2),
+            LateMailstoreStart = TimeSpan.FromSeconds(late),
+            Timeout = TimeSpan.FromSeconds(timeout),
+        };
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => NetworkDemo.RunAsync(options, TextWriter.Null, CancellationToken.None));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
+    }
+
     private static string Reply(NetworkDemoReport report, string id) => report.Messages.Single(m => m.Id == id).Reply;
 
     private string[] MaildirFiles(string mailbox)
