@@ -5,6 +5,7 @@
 //   dotnet run --project samples/MtaKit.Samples.Network               # run the demo, print the report
 //   dotnet run --project samples/MtaKit.Samples.Network -- --serve    # then keep the network up for swaks
 //   dotnet run --project samples/MtaKit.Samples.Network -- --dir ./run # keep Maildirs and spools there
+using System.Runtime.InteropServices;
 using MtaKit.Samples.Network;
 
 var serve = args.Contains("--serve");
@@ -21,6 +22,11 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cts.Cancel();
 };
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cts.Cancel();
+});
 
 var report = await NetworkDemo.RunAsync(options, Console.Out, cts.Token);
 return report.AllAsExpected ? 0 : 1;
