@@ -122,6 +122,25 @@ internal sealed class TierNetwork : IAsyncDisposable
         await Task.Delay(150);
     }
 
+    /// <summary>
+    /// Keeps the fake clock moving in small steps until the condition holds (bounded in real time):
+    /// a delivery that lagged behind the clock on a loaded machine may have been rescheduled.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting until " + what);
+            }
+
+            Time.Advance(step);
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -32,14 +32,14 @@ public sealed class TierNetworkTests
         Assert.Equal(0, net.Tier2.Count);
 
         await net.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(30), () => net.Tier2.Count == 1);
-        await TierNetwork.WaitUntilAsync(() => net.Tier1.Count == 0 && net.Tier2.Count == 1, "the hand-off to tier 2");
+        await net.AdvanceUntilAsync(() => net.Tier1.Count == 0 && net.Tier2.Count == 1, TimeSpan.FromMinutes(1), "the hand-off to tier 2");
         var held = Assert.Single(net.Tier2.List());
         Assert.Equal(start, held.OriginalArrival); // the original arrival time travelled with it
         Assert.True(held.Attempts >= 12);
 
         await net.StartDestinationAsync();
         await net.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(30), () => net.Tier2.Count == 0);
-        await TierNetwork.WaitUntilAsync(() => net.Tier2.Count == 0, "delivery from tier 2");
+        await net.AdvanceUntilAsync(() => net.Tier2.Count == 0, TimeSpan.FromMinutes(1), "delivery from tier 2");
         var file = Assert.Single(Directory.GetFiles(Path.Combine(net.MaildirRoot, "user@example.test", "new")));
         Assert.Contains("Subject: tier test", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
     }
@@ -53,7 +53,7 @@ public sealed class TierNetworkTests
         await TierNetwork.WaitUntilAsync(() => net.Tier1.Count == 1, "tier 1 holds the message");
 
         await net.AdvanceAsync(TimeSpan.FromHours(23), TimeSpan.FromMinutes(30), () => Directory.Exists(Path.Combine(net.MaildirRoot, "sender@example.test")));
-        await TierNetwork.WaitUntilAsync(() => Directory.Exists(Path.Combine(net.MaildirRoot, "sender@example.test", "new")) && Directory.GetFiles(Path.Combine(net.MaildirRoot, "sender@example.test", "new")).Length == 1, "the DSN reaches the sender");
+        await net.AdvanceUntilAsync(() => Directory.Exists(Path.Combine(net.MaildirRoot, "sender@example.test", "new")) && Directory.GetFiles(Path.Combine(net.MaildirRoot, "sender@example.test", "new")).Length == 1, TimeSpan.FromMinutes(1), "the DSN reaches the sender");
         Assert.Equal(0, net.Tier1.Count);
 
         var dsn = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(Path.Combine(net.MaildirRoot, "sender@example.test", "new"))));
