@@ -47,7 +47,7 @@ public sealed class QueueRunner : IAsyncDisposable
         _hints = hints ?? new InMemoryRetryHints(_time);
         _logger = logger ?? NullLogger.Instance;
         _dsn = new DsnComposer(new DsnOptions { ReportingMta = options.HostName }, _time);
-        _pool = new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = _time, ValidateCertificate = false }, options.Pool, _logger);
+        _pool = new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, ValidateCertificate = false }, options.Pool, _logger);
         _slots = new SemaphoreSlim(options.MaxParallelDeliveries);
         Scheduler = new QueueScheduler(_time);
     }

@@ -15,6 +15,13 @@ public sealed record QueueRunnerOptions
     /// <summary>Connection reuse per destination (also the per-destination concurrency cap).</summary>
     public SmtpClientPoolOptions Pool { get; init; } = new();
 
+    /// <summary>
+    /// The clock for network I/O timeouts of deliveries; <see langword="null"/> uses the runner's
+    /// clock. Tests that drive the queue with a fake clock set the system clock here, so moving the
+    /// queue's clock by hours does not time out a delivery that is still talking.
+    /// </summary>
+    public TimeProvider? IoTimeProvider { get; init; }
+
     /// <summary>How long to wait before trying a hand-off again when no next tier took the message. <value>The default value is 5 minutes.</value></summary>
     public TimeSpan HandOffRetry { get; init; } = TimeSpan.FromMinutes(5);
 }

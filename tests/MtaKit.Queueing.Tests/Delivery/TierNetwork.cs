@@ -63,7 +63,7 @@ internal sealed class TierNetwork : IAsyncDisposable
         }
 
         var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = Path.Combine(Dir.Path, name) });
-        var runner = new QueueRunner(QueueTier.Create(tierOptions), spool, routes, new QueueRunnerOptions { HostName = name + ".test" }, timeProvider: Time);
+        var runner = new QueueRunner(QueueTier.Create(tierOptions), spool, routes, new QueueRunnerOptions { HostName = name + ".test", IoTimeProvider = TimeProvider.System }, timeProvider: Time);
         var server = new SmtpServer(
             new SmtpServerOptions
             {
@@ -81,8 +81,7 @@ internal sealed class TierNetwork : IAsyncDisposable
                 ],
             },
             new SpoolingMessageHandler(spool, runner, Time),
-            relayControl: new RelayControl(new RelayControlOptions { RelayNetworks = [IPNetwork.Parse("127.0.0.0/8")] }),
-            timeProvider: Time);
+            relayControl: new RelayControl(new RelayControlOptions { RelayNetworks = [IPNetwork.Parse("127.0.0.0/8")] }));
         await runner.StartAsync();
         await server.StartAsync();
         _disposables.Add(server);
