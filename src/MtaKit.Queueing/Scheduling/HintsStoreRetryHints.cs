@@ -10,7 +10,6 @@ namespace MtaKit.Queueing;
 /// </summary>
 public sealed class HintsStoreRetryHints : IRetryHints
 {
-    private const int MaxAttempts = 16;
     private readonly IHintsStore _store;
     private readonly TimeSpan _retention;
 
@@ -39,8 +38,11 @@ public sealed class HintsStoreRetryHints : IRetryHints
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(error);
         var key = Key(host);
-        for (var attempt = 0; ; attempt++)
+        // Compare-and-set until our merge lands: every round some writer wins, so this ends; a blind
+        // write after "too many" lost races could drop an earlier first-failure time.
+        while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var old = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
             var previous = old is null ? null : Read(old);
             var hint = new HostRetryHint
@@ -55,14 +57,8 @@ public sealed class HintsStoreRetryHints : IRetryHints
             var set = old is null
                 ? await _store.SetIfAbsentAsync(key, value, _retention, cancellationToken).ConfigureAwait(false)
                 : await _store.CompareAndSetAsync(key, old, value, _retention, cancellationToken).ConfigureAwait(false);
-            if (set || attempt >= MaxAttempts)
+            if (set)
             {
-                // After many lost races someone else keeps recording this host: our write is as good as theirs.
-                if (attempt >= MaxAttempts)
-                {
-                    await _store.SetAsync(key, value, _retention, cancellationToken).ConfigureAwait(false);
-                }
-
                 return hint;
             }
         }
