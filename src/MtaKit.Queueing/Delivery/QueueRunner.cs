@@ -500,9 +500,16 @@ public sealed class QueueRunner : IAsyncDisposable
 
     private async Task RescheduleAsync(SpoolEntry entry, string? reason, CancellationToken cancellationToken)
     {
+        // An admin may have removed or frozen the message while this attempt ran: that wins.
+        if (!_entries.TryGetValue(entry.Id, out var current))
+        {
+            return;
+        }
+
+        entry = entry with { Frozen = current.Frozen };
         await _spool.UpdateAsync(entry, cancellationToken).ConfigureAwait(false);
         _entries[entry.Id] = entry;
-        if (entry.NextAttempt != DateTimeOffset.MaxValue)
+        if (!entry.Frozen && entry.NextAttempt != DateTimeOffset.MaxValue)
         {
             Scheduler.Schedule(entry.Id, entry.NextAttempt);
             QueueLog.Deferred(_logger, entry.Id, _tier.Name, entry.NextAttempt, reason);
