@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
+using MtaKit.Hosting.Configuration;
+
 namespace MtaKit.Hosting;
 
 /// <summary>Registers the one caching DNS resolver every MtaKit component shares.</summary>
@@ -26,10 +28,7 @@ public static class DnsServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<DnsOptions>();
             var errors = options.Validate();
-            if (errors.Count > 0)
-            {
-                throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
-            }
+            ConfigurationErrors.ThrowIfAny(errors);
 
             var network = new DnsResolver(options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<DnsResolver>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
             return CompositeDnsResolver.Create(options, network);

@@ -56,10 +56,7 @@ public sealed class SmtpServerHost : IHostedService, IAsyncDisposable
         }
 
         var relay = _services.GetService<IRelayControl>() ?? DefaultRelayControl(errors);
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
-        }
+        ConfigurationErrors.ThrowIfAny(errors);
 
         var pipeline = new SmtpPipelineBuilder();
         foreach (var stage in _builder.Stages)
@@ -90,22 +87,7 @@ public sealed class SmtpServerHost : IHostedService, IAsyncDisposable
     }
 
     private RelayControl DefaultRelayControl(List<string> errors)
-    {
-        var networks = new List<IPNetwork>();
-        foreach (var item in _builder.Configuration.GetSection("Routing:RelayNetworks").GetChildren())
-        {
-            if (EndPointParser.TryParseNetwork(item.Value, out var n))
-            {
-                networks.Add(n);
-            }
-            else
-            {
-                errors.Add($"MtaKit:Routing:RelayNetworks:{item.Key} '{item.Value}' is not a CIDR network.");
-            }
-        }
-
-        return new RelayControl(new RelayControlOptions { RelayNetworks = networks });
-    }
+        => new(new RelayControlOptions { RelayNetworks = ConfigurationErrors.ReadNetworks(_builder.Configuration, "Routing:RelayNetworks", errors) });
 
     private static string Format(IPEndPoint endPoint)
         => endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();

@@ -63,18 +63,7 @@ public static class MtaKitConfigurationReader
             return null;
         }
 
-        var proxies = new List<IPNetwork>();
-        foreach (var item in s.GetSection("TrustedProxies").GetChildren())
-        {
-            if (EndPointParser.TryParseNetwork(item.Value, out var net))
-            {
-                proxies.Add(net);
-            }
-            else
-            {
-                errors.Add($"{p}TrustedProxies:{item.Key} '{item.Value}' is not a CIDR network (e.g. 10.0.0.0/8).");
-            }
-        }
+        var proxies = ConfigurationErrors.ReadNetworks(s, "TrustedProxies", errors, p);
 
         var listener = new SmtpListenerOptions
         {

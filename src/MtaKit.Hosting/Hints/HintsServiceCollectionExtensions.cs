@@ -27,7 +27,7 @@ public static class HintsServiceCollectionExtensions
                 MaxEntries = MtaKitConfigurationReader.Get(mtaKitSection, "Hints:MaxEntries", 1_000_000, "MtaKit:", errors),
             };
             errors.AddRange(options.Validate());
-            HintsConfiguration.ThrowIfAny(errors);
+            ConfigurationErrors.ThrowIfAny(errors);
             return new InMemoryHintsStore(options, sp.GetService<TimeProvider>());
         });
         return services;

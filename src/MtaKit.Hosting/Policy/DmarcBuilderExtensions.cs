@@ -32,10 +32,7 @@ public static class DmarcBuilderExtensions
             options = configure?.Invoke(options) ?? options;
             errors.AddRange(dkimOptions.Validate());
             errors.AddRange(options.Validate());
-            if (errors.Count > 0)
-            {
-                throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
-            }
+            ConfigurationErrors.ThrowIfAny(errors);
 
             var resolver = sp.GetRequiredService<IDnsResolver>();
             var time = sp.GetService<TimeProvider>();

@@ -36,13 +36,13 @@ public static class GreylistingBuilderExtensions
                 Ipv6Prefix = MtaKitConfigurationReader.Get(s, "Ipv6Prefix", d.Ipv6Prefix, p, errors),
                 RelayNetworks =
                 [
-                    .. HintsConfiguration.ReadNetworks(builder.Configuration, "Greylisting:RelayNetworks", errors),
-                    .. HintsConfiguration.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors),
+                    .. ConfigurationErrors.ReadNetworks(builder.Configuration, "Greylisting:RelayNetworks", errors),
+                    .. ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors),
                 ],
             };
             errors.AddRange(options.Validate());
             var store = HintsConfiguration.ResolveStore(sp, builder.Configuration, "Greylisting", errors);
-            HintsConfiguration.ThrowIfAny(errors);
+            ConfigurationErrors.ThrowIfAny(errors);
             return new GreylistingStage(options, store, sp.GetService<TimeProvider>(), sp.GetService<ILogger<GreylistingStage>>(), sp.GetService<IMeterFactory>());
         });
     }

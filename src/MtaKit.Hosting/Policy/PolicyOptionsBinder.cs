@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 
+using MtaKit.Hosting.Configuration;
+
 namespace MtaKit.Hosting;
 
 /// <summary>Binds a policy stage's options from its section of <c>MtaKit</c> and fails the start with every problem, by key.</summary>
@@ -24,9 +26,8 @@ internal static class PolicyOptionsBinder
             errors.AddRange(validate(options));
         }
 
-        return errors.Count == 0
-            ? options
-            : throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
+        ConfigurationErrors.ThrowIfAny(errors);
+        return options;
     }
 
     /// <summary>Reads <c>MtaKit:&lt;name&gt;:Enabled</c> (default true) when the stage is composed.</summary>

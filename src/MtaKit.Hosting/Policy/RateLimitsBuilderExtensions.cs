@@ -29,7 +29,7 @@ public static class RateLimitsBuilderExtensions
             }
 
             var store = HintsConfiguration.ResolveStore(sp, builder.Configuration, "Rate limits", errors);
-            HintsConfiguration.ThrowIfAny(errors);
+            ConfigurationErrors.ThrowIfAny(errors);
             return new RateLimitStage(options, store, sp.GetService<ILogger<RateLimitStage>>(), sp.GetService<IMeterFactory>());
         });
     }

@@ -46,7 +46,7 @@ public static class RecipientsBuilderExtensions
             }
 
             var store = HintsConfiguration.ResolveStore(sp, builder.Configuration, "Recipient validation", errors);
-            HintsConfiguration.ThrowIfAny(errors);
+            ConfigurationErrors.ThrowIfAny(errors);
             return new RecipientValidationStage(options, store, routes, sp.GetService<TimeProvider>(), sp.GetService<ILogger<RecipientValidationStage>>(), sp.GetService<IMeterFactory>());
         });
     }

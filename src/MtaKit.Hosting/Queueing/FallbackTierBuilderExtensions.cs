@@ -27,25 +27,12 @@ public static class FallbackTierBuilderExtensions
         builder.Configuration.GetSection("Queue").Bind(queue);
         errors.AddRange(queue.Validate());
         var routing = RoutingConfigurationReader.Read(builder.Configuration, errors);
-        var trusted = new List<IPNetwork>();
-        foreach (var (text, i) in queue.TrustedTierNetworks.Select((t, i) => (t, i)))
-        {
-            if (EndPointParser.TryParseNetwork(text, out var n))
-            {
-                trusted.Add(n);
-            }
-            else
-            {
-                errors.Add($"MtaKit:Queue:TrustedTierNetworks:{i} '{text}' is not a CIDR network.");
-            }
-        }
+        var relayNetworks = ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors);
+        var trusted = ConfigurationErrors.ReadNetworks(builder.Configuration, "Queue:TrustedTierNetworks", errors);
 
         builder.Services.AddSingleton(sp =>
         {
-            if (errors.Count > 0)
-            {
-                throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
-            }
+            ConfigurationErrors.ThrowIfAny(errors);
 
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = queue.SpoolPath }, logger: sp.GetService<ILogger<FileMessageSpool>>());
@@ -73,7 +60,7 @@ public static class FallbackTierBuilderExtensions
         builder.UseRelayControl(_ => new RelayControl(new RelayControlOptions
         {
             LocalDomains = [.. routing.Routes.SelectMany(r => r.Domains).Where(d => !d.IsAny)],
-            RelayNetworks = [.. trusted, .. ReadRelayNetworks(builder.Configuration)],
+            RelayNetworks = [.. trusted, .. relayNetworks],
         }));
         builder.ConfigureServer(options =>
         {
@@ -96,17 +83,6 @@ public static class FallbackTierBuilderExtensions
             };
         });
         return builder;
-    }
-
-    private static IEnumerable<IPNetwork> ReadRelayNetworks(IConfiguration mtaKit)
-    {
-        foreach (var item in mtaKit.GetSection("Routing:RelayNetworks").GetChildren())
-        {
-            if (EndPointParser.TryParseNetwork(item.Value, out var n))
-            {
-                yield return n;
-            }
-        }
     }
 
     private sealed class QueueRunnerHost(QueueRunner runner) : IHostedService

@@ -74,7 +74,7 @@ public static class RedisHintsServiceCollectionExtensions
             }
         }
 
-        HintsConfiguration.ThrowIfAny(errors);
+        ConfigurationErrors.ThrowIfAny(errors);
         return options;
     }
 

@@ -41,10 +41,7 @@ internal sealed class PassThroughRelaySettings
     /// <summary>Throws the host's configuration error when anything is wrong.</summary>
     public void ThrowIfInvalid()
     {
-        if (Errors.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, Errors.Select(e => "  - " + e)));
-        }
+        ConfigurationErrors.ThrowIfAny(Errors);
     }
 
     public static PassThroughRelaySettings Read(IConfiguration mtaKit, Func<PassThroughRelayOptions, PassThroughRelayOptions>? configure)
@@ -70,18 +67,7 @@ internal sealed class PassThroughRelaySettings
             }
         }
 
-        var networks = new List<IPNetwork>();
-        foreach (var item in section.GetSection("RelayNetworks").GetChildren())
-        {
-            if (EndPointParser.TryParseNetwork(item.Value, out var n))
-            {
-                networks.Add(n);
-            }
-            else
-            {
-                errors.Add($"MtaKit:Routing:RelayNetworks:{item.Key} '{item.Value}' is not a CIDR network.");
-            }
-        }
+        var networks = ConfigurationErrors.ReadNetworks(mtaKit, "Routing:RelayNetworks", errors);
 
         var defaults = new SmtpClientOptions();
         var commandTimeout = MtaKitConfigurationReader.Get(section, "Client:CommandTimeout", defaults.CommandTimeout, RoutingPrefix, errors);

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MtaKit.Scanning;
 
+using MtaKit.Hosting.Configuration;
+
 namespace MtaKit.Hosting;
 
 /// <summary>
@@ -89,10 +91,7 @@ public static class ScanningBuilderExtensions
                 + "(in code: UseScanning(scan => scan.AddClamd(\"host:3310\")) or scan.UseEmbedded()).");
         }
 
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid MtaKit configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
-        }
+        ConfigurationErrors.ThrowIfAny(errors);
 
         return options;
     }
