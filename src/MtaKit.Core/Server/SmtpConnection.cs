@@ -1091,6 +1091,16 @@ internal sealed partial class SmtpConnection
             }
         }
 
+        var refusal = await _server.Authenticator.CheckAttemptAsync(_session, user, _sessionCts.Token).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            ServerLog.Auth(_server.Logger, _session.Id, Client, user, mechanism, false);
+            ServerLog.ProtocolError(_server.Logger, _session.Id, Client, refusal, "AUTH");
+            WriteReply(refusal);
+            CountError();
+            return;
+        }
+
         var ok = await _server.Authenticator.AuthenticateAsync(_session, user, password, _sessionCts.Token).ConfigureAwait(false);
         ServerLog.Auth(_server.Logger, _session.Id, Client, user, mechanism, ok);
         if (ok)
