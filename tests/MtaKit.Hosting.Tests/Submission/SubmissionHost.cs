@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using MtaKit.Testing;
 
 namespace MtaKit.Hosting.Tests.Submission;
@@ -24,6 +25,8 @@ internal sealed class SubmissionHost : IAsyncDisposable
     public string DkimPublicKeyBase64 { get; private set; } = "";
 
     public IHost Outbound => _outbound!;
+
+    public CapturedLog Log { get; } = new();
 
     public System.Net.IPEndPoint Submission => Outbound.EndPoint("submission");
 
@@ -73,8 +76,14 @@ internal sealed class SubmissionHost : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit"))
-            .UseSubmission()
+        builder.Logging.AddProvider(h.Log);
+        var mtaKit = builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit"));
+        if (settings.ContainsKey("MtaKit:RateLimits:0:Key"))
+        {
+            mtaKit.UseRateLimits();
+        }
+
+        mtaKit.UseSubmission()
             .UseDkimSigning()
             .UseFallbackTier();
         h._outbound = builder.Build();

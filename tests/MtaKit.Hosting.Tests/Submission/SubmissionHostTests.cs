@@ -96,10 +96,18 @@ public sealed class SubmissionHostTests
         using var client = await ConnectAsync(host.Submission, SecureSocketOptions.StartTls);
         await client.AuthenticateAsync(SubmissionHost.User, SubmissionHost.Password);
 
-        var e = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(NewMessage("ceo@other.test")));
+        var envelope = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(NewMessage("ceo@other.test")));
+        var header = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(
+            NewMessage("ceo@other.test"), MailboxAddress.Parse(SubmissionHost.User), [MailboxAddress.Parse("bob@example.test")]));
 
-        Assert.Equal(553, (int)e.StatusCode);
-        Assert.Contains("not allowed", e.Message, StringComparison.Ordinal);
+        Assert.Equal(553, (int)envelope.StatusCode);
+        Assert.Equal("5.7.1 Sender address <ceo@other.test> not allowed for authenticated user", envelope.Message);
+        Assert.Equal(553, (int)header.StatusCode);
+        Assert.Equal("5.7.1 From address <ceo@other.test> not allowed for authenticated user", header.Message);
+        Assert.True(host.Log.Has(6020, "may not send as <ceo@other.test> (MAIL FROM)"));
+        Assert.True(host.Log.Has(6020, "may not send as <ceo@other.test> (From header)"));
+        await Task.Delay(500);
+        Assert.False(Directory.Exists(Path.Combine(host.MaildirRoot, "bob@example.test")));
     }
 
     [SkippableTheory]
@@ -142,6 +150,8 @@ public sealed class SubmissionHostTests
         }
 
         Assert.Contains("454 4.7.0 Too many failed authentication attempts", await TryAsync(SubmissionHost.Password), StringComparison.Ordinal);
+        Assert.True(host.Log.Has(6010, "AUTH failed for alice@example.test"));
+        Assert.True(host.Log.Has(6011, "AUTH throttled for alice@example.test"));
     }
 
     [SkippableFact]
@@ -157,6 +167,39 @@ public sealed class SubmissionHostTests
 
         Assert.Equal("538 5.7.11 Encryption required for requested authentication mechanism", await c.CommandAsync("AUTH PLAIN " + Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + SubmissionHost.User + "\0" + SubmissionHost.Password))));
         Assert.Equal("530 5.7.0 Authentication required", await c.CommandAsync("MAIL FROM:<alice@example.test>"));
+    }
+
+    [SkippableFact]
+    public async Task MailKit_UserRateLimitExceeded_450()
+    {
+        await using var host = await SubmissionHost.StartAsync(new()
+        {
+            ["MtaKit:RateLimits:0:Key"] = "User",
+            ["MtaKit:RateLimits:0:Phase"] = "Mail",
+            ["MtaKit:RateLimits:0:Limit"] = "1",
+            ["MtaKit:RateLimits:0:Window"] = "01:00:00",
+        });
+        using var client = await ConnectAsync(host.Submission, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync(SubmissionHost.User, SubmissionHost.Password);
+        await client.SendAsync(NewMessage());
+
+        var e = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(NewMessage()));
+
+        Assert.Equal(450, (int)e.StatusCode);
+        Assert.StartsWith("4.7.1", e.Message, StringComparison.Ordinal);
+        Assert.Contains(host.Log.Events, l => l.EventId == 4100);
+    }
+
+    [Theory]
+    [InlineData("MtaKit:Auth:UsersFile", "", "MtaKit:Auth:UsersFile is required")]
+    [InlineData("MtaKit:Auth:Senders:bob@example.test:0", "not-an-address", "MtaKit:Auth:Senders:bob@example.test:0 must be an address or '@domain'")]
+    [InlineData("MtaKit:Auth:Throttle:Window", "00:00:00", "MtaKit:Auth:Throttle:Window must be between 1 second and 7 days")]
+    [InlineData("MtaKit:Dkim:Keys:0:PrivateKeyPath", "/nonexistent/key.pem", "MtaKit:Dkim:Keys:0:PrivateKeyPath must name a PEM key file")]
+    public async Task StartAsync_BadSubmissionConfiguration_FailsNamingTheKey(string key, string value, string expected)
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => SubmissionHost.StartAsync(new() { [key] = value }));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
     private sealed class FixedKeyLocator(string publicKeyBase64) : DkimPublicKeyLocatorBase
