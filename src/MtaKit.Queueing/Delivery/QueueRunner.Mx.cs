@@ -1,0 +1,87 @@
+using MtaKit.Routing;
+
+namespace MtaKit.Queueing;
+
+/// <summary>Delivery to one destination host (any of its addresses) and to a domain's MX hosts.</summary>
+public sealed partial class QueueRunner
+{
+    /// <summary>
+    /// Delivers to the MX hosts of <paramref name="domain"/>: in MX order, every address of each host,
+    /// retry hints per MX host name. A null MX, NXDOMAIN or a domain without mail host fails the recipients
+    /// permanently at once; a DNS failure is transient.
+    /// </summary>
+    private async Task<HostAttempt> SendByMxAsync(QueueId id, string domain, RouteMatch match, SmtpClientEnvelope envelope, IMessageContent content, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        MxResolution resolution = _options.MxResolver is { } resolver
+            ? await resolver.ResolveAsync(domain, cancellationToken).ConfigureAwait(false)
+            : new MxResolution { Domain = domain, Status = MxResolutionStatus.TemporaryFailure, DnsStatus = DnsStatus.Error, Detail = "no MX resolver configured" };
+        if (resolution.FailureReply is { } failure)
+        {
+            MxLog.Unresolved(_logger, id, resolution.Domain, resolution.Status, failure);
+            IReadOnlyList<DeliveryResult> failed = [.. envelope.Recipients.Select(r => new DeliveryResult(r, _options.MxResolver is null ? new SmtpReply(451, "4.3.5", $"MX delivery to {domain} is not configured") : failure, DeliveryPhase.Connect, false))];
+            return new HostAttempt(failed, Final: resolution.IsPermanent, InBackoff: false, HostFirstFailure: null, Host: "mx:" + resolution.Domain);
+        }
+
+        MxLog.Resolved(_logger, id, resolution.Domain, resolution.IsImplicit, string.Join(' ', resolution.Hosts.Select(h => $"{h.Preference}:{h.Name}[{string.Join(',', h.Addresses)}]")));
+        IReadOnlyList<DeliveryResult>? results = null;
+        var contacted = false;
+        var lastHost = resolution.Domain;
+        DateTimeOffset? firstFailure = null;
+        foreach (var host in resolution.Hosts)
+        {
+            var endpoints = host.Addresses.Select(a => SmtpClientEndpoint.Tcp(a, _options.MxPort, host.Name)).ToList();
+            var attempt = await SendToHostAsync(id, host.Name, endpoints, match, envelope, content, now, cancellationToken).ConfigureAwait(false);
+            results = attempt.InBackoff ? results ?? attempt.Results : attempt.Results;
+            firstFailure ??= attempt.HostFirstFailure;
+            contacted |= !attempt.InBackoff;
+            lastHost = attempt.Host;
+            if (attempt.Final)
+            {
+                return attempt;
+            }
+        }
+
+        return new HostAttempt(results!, Final: false, InBackoff: !contacted, firstFailure, lastHost);
+    }
+
+    /// <summary>
+    /// Sends to one host: skipped while its retry hint says back off; otherwise tries its endpoints in
+    /// order until one answers. When none does, the host's hint records the failure.
+    /// </summary>
+    private async Task<HostAttempt> SendToHostAsync(QueueId id, string hostKey, IReadOnlyList<SmtpClientEndpoint> endpoints, RouteMatch match, SmtpClientEnvelope envelope, IMessageContent content, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await _hints.GetAsync(hostKey, cancellationToken).ConfigureAwait(false) is { } hint && !hint.AllowsAttemptAt(now))
+        {
+            QueueLog.HostInBackoff(_logger, id, hostKey, hint.NextAllowedAttempt);
+            IReadOnlyList<DeliveryResult> waiting = [.. envelope.Recipients.Select(r => new DeliveryResult(r, new SmtpReply(451, "4.4.1", $"Host {hostKey} in retry backoff: {hint.LastError}"), DeliveryPhase.Connect, false))];
+            return new HostAttempt(waiting, Final: false, InBackoff: true, hint.FirstFailure, hostKey);
+        }
+
+        IReadOnlyList<DeliveryResult> results = [];
+        foreach (var endpoint in endpoints)
+        {
+            results = await _pool.SendAsync(endpoint, envelope, content, cancellationToken).ConfigureAwait(false);
+            var hostFailed = results.All(r => r.Status == DeliveryStatus.Transient) && results.Any(r => !r.IsPeerReply || r.Phase is DeliveryPhase.Connect);
+            if (!hostFailed)
+            {
+                await _hints.RecordSuccessAsync(hostKey, cancellationToken).ConfigureAwait(false);
+                return new HostAttempt(results, Final: true, InBackoff: false, null, hostKey);
+            }
+        }
+
+        var previous = await _hints.GetAsync(hostKey, cancellationToken).ConfigureAwait(false);
+        var first = previous?.FirstFailure ?? now;
+        var rule = _tier.RetryRules.Find(match.Route.Name, RetryErrorKind.Any);
+        var next = rule?.Schedule.Next(first, now, now).NextAttempt ?? now.AddMinutes(15);
+        await _hints.RecordFailureAsync(hostKey, now, next, results[0].Reply.ToString(), cancellationToken).ConfigureAwait(false);
+        return new HostAttempt(results, Final: false, InBackoff: false, first, hostKey); // the next host may be up
+    }
+
+    /// <summary>What trying one host (or a domain's MX hosts) gave.</summary>
+    /// <param name="Results">One result per envelope recipient.</param>
+    /// <param name="Final">True when the results stand: no further host is tried.</param>
+    /// <param name="InBackoff">True when no host was contacted because of retry hints (a contacted host's results win).</param>
+    /// <param name="HostFirstFailure">When the host first failed, for the retry schedule.</param>
+    /// <param name="Host">The host (or MX host) tried last, for the log.</param>
+    private readonly record struct HostAttempt(IReadOnlyList<DeliveryResult> Results, bool Final, bool InBackoff, DateTimeOffset? HostFirstFailure, string Host);
+}
