@@ -7,7 +7,7 @@ public sealed partial class QueueRunner
 {
     /// <summary>
     /// Delivers to the MX hosts of <paramref name="domain"/>: in MX order, every address of each host,
-    /// retry hints per MX host name. A null MX, NXDOMAIN or a domain without mail host fails the recipients
+    /// retry hints per MX host name, and the domain's MTA-STS policy when one is configured. A null MX, NXDOMAIN or a domain without mail host fails the recipients
     /// permanently at once; a DNS failure is transient.
     /// </summary>
     private async Task<HostAttempt> SendByMxAsync(QueueId id, string domain, RouteMatch match, SmtpClientEnvelope envelope, IMessageContent content, DateTimeOffset now, CancellationToken cancellationToken)
@@ -23,14 +23,26 @@ public sealed partial class QueueRunner
         }
 
         MxLog.Resolved(_logger, id, resolution.Domain, resolution.IsImplicit, string.Join(' ', resolution.Hosts.Select(h => $"{h.Preference}:{h.Name}[{string.Join(',', h.Addresses)}]")));
+        var policy = _options.MtaSts is { } sts ? await sts.GetPolicyAsync(resolution.Domain, cancellationToken).ConfigureAwait(false) : null;
+        var enforce = policy is { Mode: MtaStsMode.Enforce };
+        var pool = enforce ? _stsPool!.Value : _pool;
         IReadOnlyList<DeliveryResult>? results = null;
         var contacted = false;
         var lastHost = resolution.Domain;
         DateTimeOffset? firstFailure = null;
         foreach (var host in resolution.Hosts)
         {
+            if (policy is { Mode: not MtaStsMode.None } && !policy.MatchesMx(host.Name))
+            {
+                MxLog.MtaStsMismatch(_logger, id, resolution.Domain, host.Name, policy.Mode);
+                if (enforce)
+                {
+                    continue;
+                }
+            }
+
             var endpoints = host.Addresses.Select(a => SmtpClientEndpoint.Tcp(a, _options.MxPort, host.Name)).ToList();
-            var attempt = await SendToHostAsync(id, host.Name, endpoints, match, envelope, content, now, cancellationToken).ConfigureAwait(false);
+            var attempt = await SendToHostAsync(id, host.Name, endpoints, pool, match, envelope, content, now, cancellationToken).ConfigureAwait(false);
             results = attempt.InBackoff ? results ?? attempt.Results : attempt.Results;
             firstFailure ??= attempt.HostFirstFailure;
             contacted |= !attempt.InBackoff;
@@ -41,6 +53,13 @@ public sealed partial class QueueRunner
             }
         }
 
+        if (results is null)
+        {
+            // Enforce mode and no MX host matches the policy: wait for the domain to fix it (RFC 8461 section 5).
+            var reply = new SmtpReply(451, "4.7.5", $"No MX host of {resolution.Domain} matches its MTA-STS policy");
+            return new HostAttempt([.. envelope.Recipients.Select(r => new DeliveryResult(r, reply, DeliveryPhase.Connect, false))], Final: false, InBackoff: false, null, "mx:" + resolution.Domain);
+        }
+
         return new HostAttempt(results!, Final: false, InBackoff: !contacted, firstFailure, lastHost);
     }
 
@@ -48,7 +67,7 @@ public sealed partial class QueueRunner
     /// Sends to one host: skipped while its retry hint says back off; otherwise tries its endpoints in
     /// order until one answers. When none does, the host's hint records the failure.
     /// </summary>
-    private async Task<HostAttempt> SendToHostAsync(QueueId id, string hostKey, IReadOnlyList<SmtpClientEndpoint> endpoints, RouteMatch match, SmtpClientEnvelope envelope, IMessageContent content, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<HostAttempt> SendToHostAsync(QueueId id, string hostKey, IReadOnlyList<SmtpClientEndpoint> endpoints, SmtpClientPool pool, RouteMatch match, SmtpClientEnvelope envelope, IMessageContent content, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await _hints.GetAsync(hostKey, cancellationToken).ConfigureAwait(false) is { } hint && !hint.AllowsAttemptAt(now))
         {
@@ -60,7 +79,7 @@ public sealed partial class QueueRunner
         IReadOnlyList<DeliveryResult> results = [];
         foreach (var endpoint in endpoints)
         {
-            results = await _pool.SendAsync(endpoint, envelope, content, cancellationToken).ConfigureAwait(false);
+            results = await pool.SendAsync(endpoint, envelope, content, cancellationToken).ConfigureAwait(false);
             var hostFailed = results.All(r => r.Status == DeliveryStatus.Transient) && results.Any(r => !r.IsPeerReply || r.Phase is DeliveryPhase.Connect);
             if (!hostFailed)
             {

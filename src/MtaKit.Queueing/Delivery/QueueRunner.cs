@@ -24,6 +24,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DsnComposer _dsn;
     private readonly SmtpClientPool _pool;
+    private readonly Lazy<SmtpClientPool>? _stsPool;
     private readonly ConcurrentDictionary<QueueId, SpoolEntry> _entries = new();
     private readonly ConcurrentDictionary<QueueId, bool> _inFlight = new();
     private readonly SemaphoreSlim _slots;
@@ -51,6 +52,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MxPort, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MxPort, 65535);
         _slots = new SemaphoreSlim(options.MaxParallelDeliveries);
+        _stsPool = options.MtaSts is null ? null : new Lazy<SmtpClientPool>(() => new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, TlsMode = SmtpClientTlsMode.Required, ValidateCertificate = true }, options.Pool, _logger));
         Scheduler = new QueueScheduler(_time);
     }
 
@@ -165,6 +167,10 @@ public sealed partial class QueueRunner : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _pool.DisposeAsync().ConfigureAwait(false);
+        if (_stsPool is { IsValueCreated: true } sts)
+        {
+            await sts.Value.DisposeAsync().ConfigureAwait(false);
+        }
         _stop.Dispose();
         _slots.Dispose();
     }
@@ -305,7 +311,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
             {
                 var attempt = hop.Kind == NextHopKind.Mx
                     ? await SendByMxAsync(entry.Id, domain, match, envelope, content, now, cancellationToken).ConfigureAwait(false)
-                    : await SendToHostAsync(entry.Id, hop.Text, [Endpoint(hop)], match, envelope, content, now, cancellationToken).ConfigureAwait(false);
+                    : await SendToHostAsync(entry.Id, hop.Text, [Endpoint(hop)], _pool, match, envelope, content, now, cancellationToken).ConfigureAwait(false);
                 results = attempt.InBackoff ? results ?? attempt.Results : attempt.Results;
                 hostFirstFailure ??= attempt.HostFirstFailure;
                 host = attempt.Host;
