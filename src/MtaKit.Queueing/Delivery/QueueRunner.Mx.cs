@@ -15,6 +15,7 @@ public sealed partial class QueueRunner
         MxResolution resolution = _options.MxResolver is { } resolver
             ? await resolver.ResolveAsync(domain, cancellationToken).ConfigureAwait(false)
             : new MxResolution { Domain = domain, Status = MxResolutionStatus.TemporaryFailure, DnsStatus = DnsStatus.Error, Detail = "no MX resolver configured" };
+        MxMetrics.Lookup(resolution.Status);
         if (resolution.FailureReply is { } failure)
         {
             MxLog.Unresolved(_logger, id, resolution.Domain, resolution.Status, failure);
@@ -24,6 +25,11 @@ public sealed partial class QueueRunner
 
         MxLog.Resolved(_logger, id, resolution.Domain, resolution.IsImplicit, string.Join(' ', resolution.Hosts.Select(h => $"{h.Preference}:{h.Name}[{string.Join(',', h.Addresses)}]")));
         var policy = _options.MtaSts is { } sts ? await sts.GetPolicyAsync(resolution.Domain, cancellationToken).ConfigureAwait(false) : null;
+        if (policy is not null)
+        {
+            MxMetrics.MtaSts(policy.Mode);
+        }
+
         var enforce = policy is { Mode: MtaStsMode.Enforce };
         var pool = enforce ? _stsPool!.Value : _pool;
         IReadOnlyList<DeliveryResult>? results = null;

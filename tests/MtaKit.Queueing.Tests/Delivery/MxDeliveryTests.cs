@@ -94,6 +94,36 @@ public sealed class MxDeliveryTests
     }
 
     [Fact]
+    public async Task ProcessAsync_NullMx_CountedByOutcome()
+    {
+        var counted = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "MtaKit" && instrument.Name == "mtakit.mx.lookups")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "outcome", Value: "nullmx" })
+                {
+                    Interlocked.Add(ref counted, value);
+                }
+            }
+        });
+        listener.Start();
+        await using var net = MxNetwork.Create(Zone);
+
+        await net.SubmitAsync("sender@out.test", "user@nullmx.test");
+
+        Assert.Equal(1, Interlocked.Read(ref counted));
+    }
+
+    [Fact]
     public async Task ProcessAsync_DnsServFail_DeferredWithTransientReply()
     {
         await using var net = MxNetwork.Create(Zone);
