@@ -23,7 +23,20 @@ public sealed partial class QueueRunner
             return new HostAttempt(failed, Final: resolution.IsPermanent, InBackoff: false, HostFirstFailure: null, Host: "mx:" + resolution.Domain);
         }
 
-        MxLog.Resolved(_logger, id, resolution.Domain, resolution.IsImplicit, string.Join(' ', resolution.Hosts.Select(h => $"{h.Preference}:{h.Name}[{string.Join(',', h.Addresses)}]")));
+        // RFC 5321 section 5.1: when this host is one of the MX hosts, only more preferred hosts may be tried.
+        var hosts = resolution.Hosts;
+        if (hosts.FirstOrDefault(h => string.Equals(h.Name, _options.HostName, StringComparison.OrdinalIgnoreCase)) is { } self)
+        {
+            hosts = [.. hosts.Where(h => h.Preference < self.Preference)];
+            if (hosts.Count == 0)
+            {
+                var loop = new SmtpReply(550, "5.4.6", $"Mail for {resolution.Domain} loops back to myself ({_options.HostName} is its best MX)");
+                MxLog.Unresolved(_logger, id, resolution.Domain, resolution.Status, loop);
+                return new HostAttempt([.. envelope.Recipients.Select(r => new DeliveryResult(r, loop, DeliveryPhase.Connect, false))], Final: true, InBackoff: false, null, "mx:" + resolution.Domain);
+            }
+        }
+
+        MxLog.Resolved(_logger, id, resolution.Domain, resolution.IsImplicit, string.Join(' ', hosts.Select(h => $"{h.Preference}:{h.Name}[{string.Join(',', h.Addresses)}]")));
         var policy = _options.MtaSts is { } sts ? await sts.GetPolicyAsync(resolution.Domain, cancellationToken).ConfigureAwait(false) : null;
         if (policy is not null)
         {
@@ -36,7 +49,7 @@ public sealed partial class QueueRunner
         var contacted = false;
         var lastHost = resolution.Domain;
         DateTimeOffset? firstFailure = null;
-        foreach (var host in resolution.Hosts)
+        foreach (var host in hosts)
         {
             if (policy is { Mode: not MtaStsMode.None } && !policy.MatchesMx(host.Name))
             {

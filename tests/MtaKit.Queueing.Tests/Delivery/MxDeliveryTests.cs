@@ -23,6 +23,11 @@ public sealed class MxDeliveryTests
         mx.down.test         A    127.0.0.2
         nullmx.test          MX   0 .
         servfail.test        SERVFAIL
+        loop.test            MX   10 out.test
+        loop.test            MX   20 mx.up.test
+        out.test             A    127.0.0.1
+        backup.test          MX   10 mx.up.test
+        backup.test          MX   20 out.test
         port25.test          MX   10 mx.port25.test
         mx.port25.test       A    127.0.0.25
         """;
@@ -154,6 +159,33 @@ public sealed class MxDeliveryTests
         Assert.Equal("556", original.Envelope.Recipients[2].LastReply!.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var dsn = Assert.Single(held, e => e.Id != id);
         Assert.Equal("sender@out.test", Assert.Single(dsn.Envelope.Recipients).Address);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ThisHostIsBestMx_LoopFailsPermanently()
+    {
+        await using var net = MxNetwork.Create(Zone);
+        await net.StartMxAsync(IPAddress.Loopback);
+
+        var id = await net.SubmitAsync("sender@out.test", "user@loop.test");
+
+        Assert.Empty(net.Sessions);
+        var dsn = Assert.Single(net.Runner.List());
+        Assert.NotEqual(id, dsn.Id);
+        Assert.Contains("550 5.4.6", await ReadAsync((await net.Spool.OpenContentAsync(dsn.Id))!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ThisHostIsBackupMx_OnlyMorePreferredHostTried()
+    {
+        await using var net = MxNetwork.Create(Zone);
+
+        await net.SubmitAsync("sender@out.test", "user@backup.test");
+
+        var held = Assert.Single(net.Runner.List());
+        Assert.NotNull(await net.Hints.GetAsync("mx.up.test"));
+        Assert.Null(await net.Hints.GetAsync("out.test"));
+        Assert.Equal(RecipientState.Pending, Assert.Single(held.Envelope.Recipients).State);
     }
 
     [Fact]
