@@ -7,20 +7,22 @@ public sealed partial class QueueRunner
 {
     /// <summary>
     /// Delivers to the MX hosts of <paramref name="domain"/>: in MX order, every address of each host,
-    /// retry hints per MX host name, and the domain's MTA-STS policy when one is configured. A null MX, NXDOMAIN or a domain without mail host fails the recipients
-    /// permanently at once; a DNS failure is transient.
+    /// retry hints per MX host name, and the domain's MTA-STS policy when one is configured. A null MX,
+    /// NXDOMAIN, a domain without mail host or a loop fails the recipients permanently at once; a DNS
+    /// failure is transient.
     /// </summary>
     private async Task<HostAttempt> SendByMxAsync(QueueId id, string domain, RouteMatch match, SmtpClientEnvelope envelope, IMessageContent content, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        MxResolution resolution = _options.MxResolver is { } resolver
-            ? await resolver.ResolveAsync(domain, cancellationToken).ConfigureAwait(false)
-            : new MxResolution { Domain = domain, Status = MxResolutionStatus.TemporaryFailure, DnsStatus = DnsStatus.Error, Detail = "no MX resolver configured" };
+        if (_options.MxResolver is not { } resolver)
+        {
+            return Unroutable(id, domain, MxResolutionStatus.TemporaryFailure, new SmtpReply(451, "4.3.5", $"MX delivery to {domain} is not configured (no MX resolver)"), envelope, final: false);
+        }
+
+        var resolution = await resolver.ResolveAsync(domain, cancellationToken).ConfigureAwait(false);
         MxMetrics.Lookup(resolution.Status);
         if (resolution.FailureReply is { } failure)
         {
-            MxLog.Unresolved(_logger, id, resolution.Domain, resolution.Status, failure);
-            IReadOnlyList<DeliveryResult> failed = [.. envelope.Recipients.Select(r => new DeliveryResult(r, _options.MxResolver is null ? new SmtpReply(451, "4.3.5", $"MX delivery to {domain} is not configured") : failure, DeliveryPhase.Connect, false))];
-            return new HostAttempt(failed, Final: resolution.IsPermanent, InBackoff: false, HostFirstFailure: null, Host: "mx:" + resolution.Domain);
+            return Unroutable(id, resolution.Domain, resolution.Status, failure, envelope, final: resolution.IsPermanent);
         }
 
         // RFC 5321 section 5.1: when this host is one of the MX hosts, only more preferred hosts may be tried.
@@ -31,8 +33,7 @@ public sealed partial class QueueRunner
             if (hosts.Count == 0)
             {
                 var loop = new SmtpReply(550, "5.4.6", $"Mail for {resolution.Domain} loops back to myself ({_options.HostName} is its best MX)");
-                MxLog.Unresolved(_logger, id, resolution.Domain, resolution.Status, loop);
-                return new HostAttempt([.. envelope.Recipients.Select(r => new DeliveryResult(r, loop, DeliveryPhase.Connect, false))], Final: true, InBackoff: false, null, "mx:" + resolution.Domain);
+                return Unroutable(id, resolution.Domain, resolution.Status, loop, envelope, final: true);
             }
         }
 
@@ -75,11 +76,17 @@ public sealed partial class QueueRunner
         if (results is null)
         {
             // Enforce mode and no MX host matches the policy: wait for the domain to fix it (RFC 8461 section 5).
-            var reply = new SmtpReply(451, "4.7.5", $"No MX host of {resolution.Domain} matches its MTA-STS policy");
-            return new HostAttempt([.. envelope.Recipients.Select(r => new DeliveryResult(r, reply, DeliveryPhase.Connect, false))], Final: false, InBackoff: false, null, "mx:" + resolution.Domain);
+            return Unroutable(id, resolution.Domain, resolution.Status, new SmtpReply(451, "4.7.5", $"No MX host of {resolution.Domain} matches its MTA-STS policy"), envelope, final: false);
         }
 
         return new HostAttempt(results!, Final: false, InBackoff: !contacted, firstFailure, lastHost);
+    }
+
+    /// <summary>No MX host to try: every recipient gets <paramref name="reply"/> (final for permanent reasons).</summary>
+    private HostAttempt Unroutable(QueueId id, string domain, MxResolutionStatus status, SmtpReply reply, SmtpClientEnvelope envelope, bool final)
+    {
+        MxLog.Unresolved(_logger, id, domain, status, reply);
+        return new HostAttempt([.. envelope.Recipients.Select(r => new DeliveryResult(r, reply, DeliveryPhase.Connect, false))], final, InBackoff: false, null, "mx:" + domain);
     }
 
     /// <summary>

@@ -162,6 +162,18 @@ public sealed class MxDeliveryTests
     }
 
     [Fact]
+    public async Task ProcessAsync_NoMxResolverConfigured_DeferredNotThrown()
+    {
+        await using var net = MxNetwork.Create((IDnsResolver?)null);
+
+        await net.SubmitAsync("sender@out.test", "user@up.test");
+
+        var recipient = Assert.Single(Assert.Single(net.Runner.List()).Envelope.Recipients);
+        Assert.Equal(RecipientState.Pending, recipient.State);
+        Assert.Equal("4.3.5", recipient.LastReply!.EnhancedCode.ToString());
+    }
+
+    [Fact]
     public async Task ProcessAsync_ThisHostIsBestMx_LoopFailsPermanently()
     {
         await using var net = MxNetwork.Create(Zone);

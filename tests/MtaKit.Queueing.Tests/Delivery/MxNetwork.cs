@@ -16,7 +16,7 @@ internal sealed class MxNetwork : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _servers = [];
 
-    private MxNetwork(IDnsResolver dns, int port, QueueRunnerOptions? options)
+    private MxNetwork(IDnsResolver? dns, int port, QueueRunnerOptions? options)
     {
         Port = port;
         var routes = new RouteTable(new RoutingOptions
@@ -30,7 +30,7 @@ internal sealed class MxNetwork : IAsyncDisposable
             tier,
             Spool,
             routes,
-            (options ?? new QueueRunnerOptions { HostName = "out.test" }) with { HostName = "out.test", MxResolver = new MxResolver(dns, new Random(5)), MxPort = port, IoTimeProvider = TimeProvider.System },
+            (options ?? new QueueRunnerOptions { HostName = "out.test" }) with { HostName = "out.test", MxResolver = dns is null ? null : new MxResolver(dns, new Random(5)), MxPort = port, IoTimeProvider = TimeProvider.System },
             hints: Hints,
             timeProvider: Time);
     }
@@ -55,7 +55,8 @@ internal sealed class MxNetwork : IAsyncDisposable
     public static MxNetwork Create(string zone, QueueRunnerOptions? options = null, int? port = null)
         => new(new StaticZoneResolver(StaticZone.Parse(zone)), port ?? FreePort.Next(), options);
 
-    public static MxNetwork Create(IDnsResolver dns, QueueRunnerOptions? options = null, int? port = null)
+    /// <summary>A network whose runner has no <see cref="QueueRunnerOptions.MxResolver"/> when <paramref name="dns"/> is null.</summary>
+    public static MxNetwork Create(IDnsResolver? dns, QueueRunnerOptions? options = null, int? port = null)
         => new(dns, port ?? FreePort.Next(), options);
 
     /// <summary>Starts an MX host listening on <paramref name="address"/> at the network's port, storing mail for any domain.</summary>
