@@ -293,6 +293,16 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = validate ? null : AcceptAnyCertificate,
         };
+        if (validate && _options.TrustedRootCertificates is { } roots)
+        {
+            tls.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+            {
+                TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            };
+            tls.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
+        }
+
         using var timer = new CancellationTokenSource(_options.CommandTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try

@@ -22,6 +22,13 @@ public sealed record SmtpClientOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool ValidateCertificate { get; init; } = true;
 
+    /// <summary>
+    /// The only trust anchors for certificate validation (a private CA, or tests); <see langword="null"/>
+    /// uses the system's root store.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedRootCertificates { get; init; }
+
     /// <summary>Credentials for AUTH PLAIN or LOGIN, or <see langword="null"/> for no AUTH.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public SmtpClientCredentials? Credentials { get; init; }

@@ -12,7 +12,7 @@ namespace MtaKit.Queueing;
 /// tier's retry rules, hands a message to the next tier when its window (from its original arrival)
 /// ends, and at the last tier returns it to the sender as a DSN.
 /// </summary>
-public sealed class QueueRunner : IAsyncDisposable
+public sealed partial class QueueRunner : IAsyncDisposable
 {
     private readonly QueueTier _tier;
     private readonly IMessageSpool _spool;
@@ -24,6 +24,7 @@ public sealed class QueueRunner : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DsnComposer _dsn;
     private readonly SmtpClientPool _pool;
+    private readonly Lazy<SmtpClientPool>? _stsPool;
     private readonly ConcurrentDictionary<QueueId, SpoolEntry> _entries = new();
     private readonly ConcurrentDictionary<QueueId, bool> _inFlight = new();
     private readonly SemaphoreSlim _slots;
@@ -48,7 +49,10 @@ public sealed class QueueRunner : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _dsn = new DsnComposer(new DsnOptions { ReportingMta = options.HostName }, _time);
         _pool = new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, ValidateCertificate = false }, options.Pool, _logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MxPort, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MxPort, 65535);
         _slots = new SemaphoreSlim(options.MaxParallelDeliveries);
+        _stsPool = options.MtaSts is null ? null : new Lazy<SmtpClientPool>(() => new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, TlsMode = SmtpClientTlsMode.Required, ValidateCertificate = true }, options.Pool, _logger));
         Scheduler = new QueueScheduler(_time);
     }
 
@@ -163,6 +167,10 @@ public sealed class QueueRunner : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _pool.DisposeAsync().ConfigureAwait(false);
+        if (_stsPool is { IsValueCreated: true } sts)
+        {
+            await sts.Value.DisposeAsync().ConfigureAwait(false);
+        }
         _stop.Dispose();
         _slots.Dispose();
     }
@@ -265,7 +273,7 @@ public sealed class QueueRunner : IAsyncDisposable
         DateTimeOffset? hostFirstFailure = null;
 
         // Group pending recipients by destination: one SMTP transaction per destination.
-        var groups = new Dictionary<string, (RouteMatch Match, List<int> Indexes)>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, (RouteMatch Match, string Domain, List<int> Indexes)>(StringComparer.Ordinal);
         for (var i = 0; i < recipients.Count; i++)
         {
             if (recipients[i].State != RecipientState.Pending)
@@ -280,56 +288,44 @@ public sealed class QueueRunner : IAsyncDisposable
                 continue;
             }
 
-            var key = match.DestinationKey;
+            // MX destinations differ per recipient domain; other routes share their next hops.
+            var key = match.NextHops.Any(h => h.Kind == NextHopKind.Mx) ? match.DestinationKey + "|" + mailbox!.AsciiDomain : match.DestinationKey;
             if (!groups.TryGetValue(key, out var group))
             {
-                group = (match, []);
+                group = (match, mailbox!.AsciiDomain, []);
                 groups[key] = group;
             }
 
             group.Indexes.Add(i);
         }
 
-        foreach (var (match, indexes) in groups.Values)
+        foreach (var (match, domain, indexes) in groups.Values)
         {
             var envelope = new SmtpClientEnvelope(entry.Envelope.ReversePath, [.. indexes.Select(i => new SmtpClientRecipient(recipients[i].Address) { Notify = recipients[i].Notify, OriginalRecipient = recipients[i].OriginalRecipient })])
             {
                 Parameters = new SmtpClientMailParameters { Body = entry.Envelope.BodyType, RequiresSmtpUtf8 = entry.Envelope.SmtpUtf8, DsnReturn = entry.Envelope.Return, EnvelopeId = entry.Envelope.EnvelopeId, Size = content.Length },
             };
             IReadOnlyList<DeliveryResult>? results = null;
+            string? host = null;
             foreach (var hop in match.NextHops)
             {
-                var hostKey = hop.Text;
-                if (await _hints.GetAsync(hostKey, cancellationToken).ConfigureAwait(false) is { } hint && !hint.AllowsAttemptAt(now))
+                var attempt = hop.Kind == NextHopKind.Mx
+                    ? await SendByMxAsync(entry.Id, domain, match, envelope, content, now, cancellationToken).ConfigureAwait(false)
+                    : await SendToHostAsync(entry.Id, hop.Text, [Endpoint(hop)], _pool, match, envelope, content, now, cancellationToken).ConfigureAwait(false);
+                results = attempt.InBackoff ? results ?? attempt.Results : attempt.Results;
+                hostFirstFailure ??= attempt.HostFirstFailure;
+                host = attempt.Host;
+                if (attempt.Final)
                 {
-                    QueueLog.HostInBackoff(_logger, entry.Id, hostKey, hint.NextAllowedAttempt);
-                    hostFirstFailure ??= hint.FirstFailure;
-                    results ??= [.. envelope.Recipients.Select(r => new DeliveryResult(r, new SmtpReply(451, "4.4.1", $"Host {hostKey} in retry backoff: {hint.LastError}"), DeliveryPhase.Connect, false))];
-                    continue;
+                    break;
                 }
-
-                results = await _pool.SendAsync(Endpoint(hop), envelope, content, cancellationToken).ConfigureAwait(false);
-                var hostFailed = results.All(r => r.Status == DeliveryStatus.Transient) && results.Any(r => !r.IsPeerReply || r.Phase is DeliveryPhase.Connect);
-                if (hostFailed)
-                {
-                    var previous = await _hints.GetAsync(hostKey, cancellationToken).ConfigureAwait(false);
-                    var first = previous?.FirstFailure ?? now;
-                    var rule = _tier.RetryRules.Find(match.Route.Name, RetryErrorKind.Any);
-                    var next = rule?.Schedule.Next(first, now, now).NextAttempt ?? now.AddMinutes(15);
-                    await _hints.RecordFailureAsync(hostKey, now, next, results[0].Reply.ToString(), cancellationToken).ConfigureAwait(false);
-                    hostFirstFailure ??= first;
-                    continue; // the next hop of the route may be up
-                }
-
-                await _hints.RecordSuccessAsync(hostKey, cancellationToken).ConfigureAwait(false);
-                break;
             }
 
             for (var k = 0; k < indexes.Count; k++)
             {
                 var result = results![k];
                 var i = indexes[k];
-                QueueLog.Attempt(_logger, entry.Id, _tier.Name, entry.Attempts + 1, match.NextHops.Count > 0 ? match.NextHops[0].Text : "?", recipients[i].Address, result.Status, result.Reply, result.QueueId);
+                QueueLog.Attempt(_logger, entry.Id, _tier.Name, entry.Attempts + 1, host ?? "?", recipients[i].Address, result.Status, result.Reply, result.QueueId);
                 recipients[i] = recipients[i] with
                 {
                     State = result.Status switch { DeliveryStatus.Accepted => RecipientState.Delivered, DeliveryStatus.Permanent => RecipientState.Failed, _ => RecipientState.Pending },

@@ -22,6 +22,26 @@ public sealed record QueueRunnerOptions
     /// </summary>
     public TimeProvider? IoTimeProvider { get; init; }
 
+    /// <summary>
+    /// Finds the mail hosts of a recipient domain for routes whose next hop is <c>mx</c>; <see langword="null"/>
+    /// makes such deliveries fail temporarily (451 4.3.5) until one is configured.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public MxResolver? MxResolver { get; init; }
+
+    /// <summary>
+    /// Finds the MTA-STS policy of recipient domains for <c>mx</c> deliveries (RFC 8461): in enforce mode only
+    /// MX hosts matching the policy are used, over TLS with a certificate valid for the MX name (validated
+    /// against <see cref="SmtpClientOptions.TrustedRootCertificates"/> of <see cref="Client"/> when set);
+    /// <see langword="null"/> disables MTA-STS.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public MtaStsResolver? MtaSts { get; init; }
+
+    /// <summary>The TCP port of MX hosts (configuration key <c>MtaKit:Delivery:MxPort</c>; tests use another).</summary>
+    /// <value>The default value is 25.</value>
+    public int MxPort { get; init; } = 25;
+
     /// <summary>How long to wait before trying a hand-off again when no next tier took the message. <value>The default value is 5 minutes.</value></summary>
     public TimeSpan HandOffRetry { get; init; } = TimeSpan.FromMinutes(5);
 }
