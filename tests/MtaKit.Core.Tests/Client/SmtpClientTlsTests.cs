@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -52,6 +53,32 @@ public sealed class SmtpClientTlsTests
         Assert.False(result.Succeeded);
         Assert.Equal(new EnhancedStatusCode(4, 7, 5), result.Reply.EnhancedCode);
         Assert.Equal(1, server.Sessions);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_RequiredWithValidationAndTrustedRoot_Encrypts()
+    {
+        await using var server = new FakeSmtpServer(TlsServer().RunAsync);
+        using var root = X509CertificateLoader.LoadCertificate(SelfSigned.Value.RawData);
+
+        var result = await SmtpClientConnection.ConnectAsync(server.Endpoint, Options with { TlsMode = SmtpClientTlsMode.Required, TrustedRootCertificates = [root] });
+
+        Assert.True(result.Succeeded, result.Reply.ToString());
+        await using var connection = result.Connection;
+        Assert.True(connection.IsEncrypted);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_TrustedRootButNameMismatch_TransientFailure()
+    {
+        await using var server = new FakeSmtpServer(TlsServer().RunAsync);
+        using var root = X509CertificateLoader.LoadCertificate(SelfSigned.Value.RawData);
+        var endpoint = SmtpClientEndpoint.Tcp(IPAddress.Loopback, server.Endpoint.Port, "mx.other.test");
+
+        var result = await SmtpClientConnection.ConnectAsync(endpoint, Options with { TlsMode = SmtpClientTlsMode.Required, TrustedRootCertificates = [root] });
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(new EnhancedStatusCode(4, 7, 5), result.Reply.EnhancedCode);
     }
 
     [Fact]
