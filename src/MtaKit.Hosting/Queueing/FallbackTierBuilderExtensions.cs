@@ -17,7 +17,9 @@ public static class FallbackTierBuilderExtensions
     /// Configures this host as a fallback tier from <c>MtaKit:Queue</c> (spool path, tier window,
     /// retry rules, next tier, trusted tier networks) and <c>MtaKit:Routing</c> (where mail goes).
     /// Accepted mail is spooled (fsynced) before 250; the hand-off parameter is advertised and
-    /// accepted only from <c>MtaKit:Queue:TrustedTierNetworks</c>; DSN is offered.
+    /// accepted only from <c>MtaKit:Queue:TrustedTierNetworks</c>; DSN is offered. Routes whose next hop is
+    /// <c>mx</c> deliver by MX through the shared DNS resolver (<c>MtaKit:Delivery:MxPort</c>, <c>PreferIPv6</c>,
+    /// <c>MtaSts</c>: RFC 8461 policies honoured, on by default).
     /// </summary>
     public static MtaKitBuilder UseFallbackTier(this MtaKitBuilder builder)
     {
@@ -29,6 +31,13 @@ public static class FallbackTierBuilderExtensions
         var routing = RoutingConfigurationReader.Read(builder.Configuration, errors);
         var relayNetworks = ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors);
         var trusted = ConfigurationErrors.ReadNetworks(builder.Configuration, "Queue:TrustedTierNetworks", errors);
+        var mxPort = MtaKitConfigurationReader.Get(builder.Configuration, "Delivery:MxPort", 25, "MtaKit:", errors);
+        var preferIPv6 = MtaKitConfigurationReader.Get(builder.Configuration, "Delivery:PreferIPv6", false, "MtaKit:", errors);
+        var mtaSts = MtaKitConfigurationReader.Get(builder.Configuration, "Delivery:MtaSts", true, "MtaKit:", errors);
+        if (mxPort is < 1 or > 65535)
+        {
+            errors.Add($"MtaKit:Delivery:MxPort: {mxPort} is not a TCP port (1-65535; MX hosts listen on 25).");
+        }
 
         builder.Services.AddSingleton(sp =>
         {
@@ -37,11 +46,19 @@ public static class FallbackTierBuilderExtensions
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = queue.SpoolPath }, logger: sp.GetService<ILogger<FileMessageSpool>>());
             var serverName = builder.Configuration["ServerName"] ?? Dns.GetHostName();
+            var dns = sp.GetRequiredService<IDnsResolver>();
+            var runnerOptions = new QueueRunnerOptions
+            {
+                HostName = serverName,
+                MxResolver = new MxResolver(dns, preferIPv6: preferIPv6),
+                MxPort = mxPort,
+                MtaSts = mtaSts ? new MtaStsResolver(dns, new HttpMtaStsPolicyFetcher(logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Mx")), time, sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Mx")) : null,
+            };
             return new QueueRunner(
                 QueueTier.Create(queue.Tier),
                 spool,
                 new RouteTable(routing),
-                new QueueRunnerOptions { HostName = serverName },
+                runnerOptions,
                 hints: null,
                 timeProvider: time,
                 logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue"));
