@@ -41,7 +41,7 @@ public static class FallbackTierBuilderExtensions
                 QueueTier.Create(queue.Tier),
                 spool,
                 new RouteTable(routing),
-                new QueueRunnerOptions { HostName = serverName },
+                new QueueRunnerOptions { HostName = serverName, SuppressDsnForUnvalidatedSenders = queue.Dsn.SuppressForUnvalidatedSenders },
                 hints: null,
                 timeProvider: time,
                 logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue"));

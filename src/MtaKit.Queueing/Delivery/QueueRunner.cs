@@ -334,6 +334,7 @@ public sealed class QueueRunner : IAsyncDisposable
                 {
                     State = result.Status switch { DeliveryStatus.Accepted => RecipientState.Delivered, DeliveryStatus.Permanent => RecipientState.Failed, _ => RecipientState.Pending },
                     LastReply = result.Reply,
+                    PeerQueueId = result.Status == DeliveryStatus.Accepted ? result.QueueId : recipients[i].PeerQueueId,
                 };
                 if (result.Status == DeliveryStatus.Transient && firstTransient is null)
                 {
@@ -468,6 +469,14 @@ public sealed class QueueRunner : IAsyncDisposable
         var dsn = await _dsn.ComposeAsync(kind, entry, content, willRetryUntil, cancellationToken).ConfigureAwait(false);
         if (dsn is null)
         {
+            return;
+        }
+
+        if (_options.SuppressDsnForUnvalidatedSenders && entry.SenderValidation == SenderValidation.NotValidated)
+        {
+            // Likely backscatter: the sender address was never shown to belong to whoever sent the mail.
+            QueueLog.DsnSuppressed(_logger, entry.Id, kind, dsn.Recipient);
+            QueueingMetrics.DsnSuppressed(kind);
             return;
         }
 

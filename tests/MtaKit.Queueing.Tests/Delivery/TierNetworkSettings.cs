@@ -1,0 +1,14 @@
+namespace MtaKit.Queueing.Tests.Delivery;
+
+/// <summary>What a <see cref="TierNetwork"/> test varies.</summary>
+internal sealed record TierNetworkSettings
+{
+    /// <summary>MtaKit:Queue:DelayWarning of both tiers.</summary>
+    public TimeSpan? DelayWarning { get; init; }
+
+    /// <summary>MtaKit:Queue:Dsn:SuppressForUnvalidatedSenders of both tiers.</summary>
+    public bool SuppressDsnForUnvalidatedSenders { get; init; }
+
+    /// <summary>Stages of tier 1 (where mail enters the network), such as SPF.</summary>
+    public SmtpPipeline? Tier1Pipeline { get; init; }
+}
