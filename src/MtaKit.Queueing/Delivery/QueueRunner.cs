@@ -24,6 +24,7 @@ public sealed class QueueRunner : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DsnComposer _dsn;
     private readonly SmtpClientPool _pool;
+    private readonly SmtpClientPool _lmtpPool;
     private readonly ConcurrentDictionary<QueueId, SpoolEntry> _entries = new();
     private readonly ConcurrentDictionary<QueueId, bool> _inFlight = new();
     private readonly SemaphoreSlim _slots;
@@ -47,7 +48,9 @@ public sealed class QueueRunner : IAsyncDisposable
         _hints = hints ?? new InMemoryRetryHints(_time);
         _logger = logger ?? NullLogger.Instance;
         _dsn = new DsnComposer(new DsnOptions { ReportingMta = options.HostName }, _time);
-        _pool = new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, ValidateCertificate = false }, options.Pool, _logger);
+        var client = options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, ValidateCertificate = false };
+        _pool = new SmtpClientPool(client with { Protocol = SmtpClientProtocol.Smtp }, options.Pool, _logger);
+        _lmtpPool = new SmtpClientPool(client with { Protocol = SmtpClientProtocol.Lmtp }, options.Pool, _logger);
         _slots = new SemaphoreSlim(options.MaxParallelDeliveries);
         Scheduler = new QueueScheduler(_time);
     }
@@ -163,6 +166,7 @@ public sealed class QueueRunner : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _pool.DisposeAsync().ConfigureAwait(false);
+        await _lmtpPool.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         _slots.Dispose();
     }
@@ -308,7 +312,7 @@ public sealed class QueueRunner : IAsyncDisposable
                     continue;
                 }
 
-                results = await _pool.SendAsync(Endpoint(hop), envelope, content, cancellationToken).ConfigureAwait(false);
+                results = await PoolFor(hop).SendAsync(Endpoint(hop), envelope, content, cancellationToken).ConfigureAwait(false);
                 var hostFailed = results.All(r => r.Status == DeliveryStatus.Transient) && results.Any(r => !r.IsPeerReply || r.Phase is DeliveryPhase.Connect);
                 if (hostFailed)
                 {
@@ -524,6 +528,9 @@ public sealed class QueueRunner : IAsyncDisposable
             QueueLog.Deferred(_logger, entry.Id, _tier.Name, entry.NextAttempt, reason);
         }
     }
+
+    /// <summary>LMTP next hops (<c>lmtp:host:port</c>, <c>lmtp:unix:/path</c>) get per-recipient replies after DATA.</summary>
+    private SmtpClientPool PoolFor(NextHop hop) => hop.Kind is NextHopKind.Lmtp or NextHopKind.LmtpUnix ? _lmtpPool : _pool;
 
     private static SmtpClientEndpoint Endpoint(NextHop hop)
         => hop.Kind switch

@@ -115,8 +115,11 @@ internal sealed class TierNetwork : IAsyncDisposable
     }
 
     /// <summary>Reads every envelope file in a tier's spool from disk (what a restart would recover).</summary>
-    public SpoolEntry[] ReadSpool(string tier)
-        => [.. Directory.GetFiles(Path.Combine(Dir.Path, tier, "queue"), "*.env", SearchOption.AllDirectories).Select(f => SpoolEntrySerializer.Deserialize(File.ReadAllBytes(f)))];
+    public SpoolEntry[] ReadSpool(string tier) => ReadSpoolAt(Path.Combine(Dir.Path, tier));
+
+    /// <summary>Reads every envelope file of the spool at <paramref name="spoolPath"/> from disk.</summary>
+    public static SpoolEntry[] ReadSpoolAt(string spoolPath)
+        => [.. Directory.GetFiles(Path.Combine(spoolPath, "queue"), "*.env", SearchOption.AllDirectories).Select(f => SpoolEntrySerializer.Deserialize(File.ReadAllBytes(f)))];
 
     /// <summary>Brings the destination Mailstore up on its fixed port.</summary>
     public async Task StartDestinationAsync()
