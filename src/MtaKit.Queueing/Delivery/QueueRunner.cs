@@ -64,6 +64,9 @@ public sealed class QueueRunner : IAsyncDisposable
     /// <summary>The tier this runner serves.</summary>
     public QueueTier Tier => _tier;
 
+    /// <summary>The tier policy deciding attempts, hand-off and expiry.</summary>
+    public ITierPolicy Policy => _policy;
+
     /// <summary>Completes once the spool has been recovered (accepting mail before that would race recovery).</summary>
     public Task Ready => _ready.Task;
 
