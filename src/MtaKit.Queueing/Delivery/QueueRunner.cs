@@ -304,6 +304,7 @@ public sealed class QueueRunner : IAsyncDisposable
                 Parameters = new SmtpClientMailParameters { Body = entry.Envelope.BodyType, RequiresSmtpUtf8 = entry.Envelope.SmtpUtf8, DsnReturn = entry.Envelope.Return, EnvelopeId = entry.Envelope.EnvelopeId, Size = content.Length },
             };
             IReadOnlyList<DeliveryResult>? results = null;
+            var hopText = match.NextHops.Count > 0 ? match.NextHops[0].Text : "?"; // the hop that answered, for the log
             foreach (var hop in match.NextHops)
             {
                 var hostKey = hop.Text;
@@ -316,6 +317,7 @@ public sealed class QueueRunner : IAsyncDisposable
                 }
 
                 results = await PoolFor(hop).SendAsync(Endpoint(hop), envelope, content, cancellationToken).ConfigureAwait(false);
+                hopText = hop.Text;
                 var hostFailed = results.All(r => r.Status == DeliveryStatus.Transient) && results.Any(r => !r.IsPeerReply || r.Phase is DeliveryPhase.Connect);
                 if (hostFailed)
                 {
@@ -336,7 +338,7 @@ public sealed class QueueRunner : IAsyncDisposable
             {
                 var result = results![k];
                 var i = indexes[k];
-                QueueLog.Attempt(_logger, entry.Id, _tier.Name, entry.Attempts + 1, match.NextHops.Count > 0 ? match.NextHops[0].Text : "?", recipients[i].Address, result.Status, result.Reply, result.QueueId);
+                QueueLog.Attempt(_logger, entry.Id, _tier.Name, entry.Attempts + 1, hopText, recipients[i].Address, result.Status, result.Reply, result.QueueId);
                 recipients[i] = recipients[i] with
                 {
                     State = result.Status switch { DeliveryStatus.Accepted => RecipientState.Delivered, DeliveryStatus.Permanent => RecipientState.Failed, _ => RecipientState.Pending },

@@ -64,7 +64,7 @@ internal sealed class TierNetwork : IAsyncDisposable
         }
 
         var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = Path.Combine(Dir.Path, name) });
-        var runner = new QueueRunner(QueueTier.Create(tierOptions), spool, routes, new QueueRunnerOptions { HostName = name + ".test", IoTimeProvider = TimeProvider.System, SuppressDsnForUnvalidatedSenders = settings.SuppressDsnForUnvalidatedSenders }, timeProvider: Time);
+        var runner = new QueueRunner(QueueTier.Create(tierOptions), spool, routes, new QueueRunnerOptions { HostName = name + ".test", IoTimeProvider = TimeProvider.System, SuppressDsnForUnvalidatedSenders = settings.SuppressDsnForUnvalidatedSenders }, timeProvider: Time, logger: name == "tier1" ? settings.Tier1Logger : null);
         var server = new SmtpServer(
             new SmtpServerOptions
             {

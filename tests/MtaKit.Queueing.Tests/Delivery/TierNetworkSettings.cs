@@ -11,4 +11,7 @@ internal sealed record TierNetworkSettings
 
     /// <summary>Stages of tier 1 (where mail enters the network), such as SPF.</summary>
     public SmtpPipeline? Tier1Pipeline { get; init; }
+
+    /// <summary>The logger of tier 1's queue runner.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Tier1Logger { get; init; }
 }
