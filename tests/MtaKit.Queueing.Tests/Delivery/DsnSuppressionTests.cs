@@ -68,4 +68,32 @@ public sealed class DsnSuppressionTests
         Assert.Empty(net.Delivered("sender@example.test"));
         Assert.Equal(1, net.Tier1.Count); // only the message itself: no DSN was queued
     }
+
+    [Fact]
+    public async Task Accept_AuthenticatedClient_IsValidatedEvenWithoutSpfPass()
+    {
+        await using var net = await TierNetwork.StartAsync(new TierNetworkSettings { Tier1Pipeline = SpfPipeline("v=spf1 ?all"), Tier1Authenticator = new OneUser() });
+
+        await net.SendAsync("nobody@down.test", auth: ("alice", "secret"));
+        await TierNetwork.WaitUntilAsync(() => net.Tier1.Count == 1, "tier 1 holds the message");
+
+        Assert.Equal(SenderValidation.Validated, Assert.Single(net.ReadSpool("tier1")).SenderValidation);
+    }
+
+    [Fact]
+    public async Task Accept_NoSpfOrDmarcStage_IsUnknown()
+    {
+        await using var net = await TierNetwork.StartAsync(new TierNetworkSettings { SuppressDsnForUnvalidatedSenders = true });
+
+        await net.SendAsync("nobody@down.test");
+        await TierNetwork.WaitUntilAsync(() => net.Tier1.Count == 1, "tier 1 holds the message");
+
+        Assert.Equal(SenderValidation.Unknown, Assert.Single(net.ReadSpool("tier1")).SenderValidation);
+    }
+
+    private sealed class OneUser : ISmtpAuthenticator
+    {
+        public ValueTask<bool> AuthenticateAsync(SmtpSession session, string userName, string password, CancellationToken cancellationToken)
+            => new(userName == "alice" && password == "secret");
+    }
 }

@@ -78,11 +78,13 @@ internal sealed class TierNetwork : IAsyncDisposable
                         ExtraMailParameters = [TierHandOffParameter.Name],
                         ExtraMailParametersFrom = [IPNetwork.Parse("127.0.0.0/8")],
                         Extensions = SmtpExtensions.Default | SmtpExtensions.Dsn,
+                        RequireTlsForAuth = false,
                     },
                 ],
             },
             new SpoolingMessageHandler(spool, runner, Time),
             pipeline,
+            authenticator: name == "tier1" ? settings.Tier1Authenticator : null,
             relayControl: new RelayControl(new RelayControlOptions { RelayNetworks = [IPNetwork.Parse("127.0.0.0/8")] }));
         await runner.StartAsync();
         await server.StartAsync();
@@ -92,11 +94,17 @@ internal sealed class TierNetwork : IAsyncDisposable
     }
 
     /// <summary>Sends one message into tier 1 over SMTP; returns the 250 reply to DATA.</summary>
-    public async Task<string> SendAsync(string recipient, string sender = "sender@example.test", string? mailParameters = null, string? rcptParameters = null)
+    public async Task<string> SendAsync(string recipient, string sender = "sender@example.test", string? mailParameters = null, string? rcptParameters = null, (string User, string Password)? auth = null)
     {
         await using var c = await RawSmtpClient.ConnectAsync(Tier1EndPoint);
         await c.ReadReplyAsync();
         await c.CommandAsync("EHLO relay.test");
+        if (auth is { } credentials)
+        {
+            var plain = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{credentials.User}\0{credentials.Password}"));
+            Assert.StartsWith("235 ", await c.CommandAsync("AUTH PLAIN " + plain));
+        }
+
         Assert.StartsWith("250 ", await c.CommandAsync($"MAIL FROM:<{sender}>{mailParameters}"));
         Assert.StartsWith("250 ", await c.CommandAsync($"RCPT TO:<{recipient}>{rcptParameters}"));
         await c.CommandAsync("DATA");
