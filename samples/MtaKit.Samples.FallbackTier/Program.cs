@@ -7,9 +7,11 @@
 //     --MtaKit:Listeners:smtp:Endpoint=127.0.0.1:2527 --MtaKit:Queue:SpoolPath=./spool/tier1 \
 //     --MtaKit:Queue:Tier:Window=06:00:00 --MtaKit:Queue:Tier:NextTier:0=127.0.0.1:2528 \
 //     --MtaKit:Routing:Routes:0:Domains:0=example.test --MtaKit:Routing:Routes:0:NextHops:0:Address=127.0.0.1:2526
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MtaKit.Hosting;
+using MtaKit.Samples.FallbackTier;
 
 // Queue administration: `... -- queue list|show ID|retry ID|freeze ID|thaw ID|remove ID --MtaKit:Queue:SpoolPath=...`
 // talks to the running tier over <SpoolPath>/control.sock (owner only).
@@ -20,7 +22,18 @@ if (args.Length > 0 && args[0] == "queue")
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+// A custom tier policy, chosen by name: --MtaKit:Queue:Tier:Policy=BusinessHours (the default is "Default").
+var hours = builder.Configuration.GetSection("BusinessHours");
+var businessHours = new BusinessHoursTierPolicy
+{
+    Opens = hours.GetValue("Opens", new TimeOnly(8, 0)),
+    Closes = hours.GetValue("Closes", new TimeOnly(18, 0)),
+    UtcOffset = hours.GetValue("UtcOffset", TimeSpan.Zero),
+};
+
 builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit"))
-    .UseFallbackTier();
+    .UseFallbackTier()
+    .AddTierPolicy(businessHours);
 
 return await builder.Build().RunMtaKitAsync();

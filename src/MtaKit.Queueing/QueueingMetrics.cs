@@ -8,6 +8,7 @@ internal static class QueueingMetrics
     private static readonly Meter Meter = new("MtaKit");
     private static readonly Counter<long> Commits = Meter.CreateCounter<long>("mtakit.spool.commits", description: "Spool writes made durable.");
     private static readonly Counter<long> DirectoryFsyncs = Meter.CreateCounter<long>("mtakit.spool.directory_fsyncs", description: "Directory fsyncs made by the spool's group commit.");
+    private static readonly Counter<long> Suppressed = Meter.CreateCounter<long>("mtakit.queue.dsn_suppressed", description: "DSNs not sent because the sender was not validated at acceptance.");
     private static readonly Counter<long> Corrupt = Meter.CreateCounter<long>("mtakit.spool.corrupt_entries", description: "Unreadable spool entries set aside at recovery.");
 
     public static void SpoolCommitBatch(int commits, int directories)
@@ -17,4 +18,6 @@ internal static class QueueingMetrics
     }
 
     public static void CorruptEntry() => Corrupt.Add(1);
+
+    public static void DsnSuppressed(DsnKind kind) => Suppressed.Add(1, new KeyValuePair<string, object?>("kind", kind == DsnKind.Delay ? "delay" : "failure"));
 }

@@ -38,7 +38,7 @@ public sealed class DeliveryResult
     /// <summary>True when <see cref="Reply"/> came from the peer; false when the client made it (timeout, lost connection, local check).</summary>
     public bool IsPeerReply { get; }
 
-    /// <summary>The peer's queue id from its final 250 (Postfix "queued as X", Exim "id=X", Dovecot "&lt;rcpt&gt; X Saved"), or <see langword="null"/>.</summary>
+    /// <summary>The peer's queue id from its final 250 (Postfix "queued as X", Exim "id=X", Sendmail "X Message accepted", Exchange "[InternalId=X", Dovecot "&lt;rcpt&gt; X Saved"), or <see langword="null"/>.</summary>
     public string? QueueId { get; }
 
     /// <summary>Returns <c>recipient: status reply</c>.</summary>

@@ -11,6 +11,11 @@ internal static partial class QueueIdParser
         var match = PostfixQueued().Match(text);
         if (!match.Success)
         {
+            match = ExchangeInternalId().Match(text);
+        }
+
+        if (!match.Success)
+        {
             match = EximId().Match(text);
         }
 
@@ -27,9 +32,13 @@ internal static partial class QueueIdParser
         return match.Success ? match.Groups["id"].Value : null;
     }
 
-    // Postfix: "Ok: queued as 4Xyz"; also Microsoft/others "queued as X".
-    [GeneratedRegex(@"queued as (?<id>[^\s,;]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // Postfix: "Ok: queued as 4Xyz"; also others "queued as X", and MtaKit's Mailstore "Ok: delivered as X".
+    [GeneratedRegex(@"(?:queued|delivered) as (?<id>[^\s,;]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PostfixQueued();
+
+    // Exchange: "<msgid@host> [InternalId=12345678901234, Hostname=EX01.example.com] Queued mail for delivery".
+    [GeneratedRegex(@"\[InternalId=(?<id>[^\s,;\]]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ExchangeInternalId();
 
     // Exim: "OK id=1abc-000123-AB".
     [GeneratedRegex(@"\bid=(?<id>[^\s,;]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -17,9 +17,11 @@ public static class FallbackTierBuilderExtensions
     /// Configures this host as a fallback tier from <c>MtaKit:Queue</c> (spool path, tier window,
     /// retry rules, next tier, trusted tier networks) and <c>MtaKit:Routing</c> (where mail goes).
     /// Accepted mail is spooled (fsynced) before 250; the hand-off parameter is advertised and
-    /// accepted only from <c>MtaKit:Queue:TrustedTierNetworks</c>; DSN is offered. Routes whose next hop is
-    /// <c>mx</c> deliver by MX through the shared DNS resolver (<c>MtaKit:Delivery:MxPort</c>, <c>PreferIPv6</c>,
-    /// <c>MtaSts</c>: RFC 8461 policies honoured, on by default).
+    /// accepted only from <c>MtaKit:Queue:TrustedTierNetworks</c>; DSN is offered. The tier policy is
+    /// the one named by <c>MtaKit:Queue:Tier:Policy</c>, among the built-in ones and those added with
+    /// <see cref="AddTierPolicy{TPolicy}(MtaKitBuilder)"/>. Routes whose next hop is <c>mx</c> deliver by MX
+    /// through the shared DNS resolver (<c>MtaKit:Delivery:MxPort</c>, <c>PreferIPv6</c>, <c>MtaSts</c>:
+    /// RFC 8461 policies honoured, on by default).
     /// </summary>
     public static MtaKitBuilder UseFallbackTier(this MtaKitBuilder builder)
     {
@@ -41,6 +43,20 @@ public static class FallbackTierBuilderExtensions
 
         builder.Services.AddSingleton(sp =>
         {
+            ITierPolicy? policy = null;
+            if (!string.IsNullOrWhiteSpace(queue.Tier.Policy)) // an empty name is already reported by QueueOptions.Validate
+            {
+                try
+                {
+                    // Registered policies first, so an application may replace a built-in one by name.
+                    policy = TierPolicies.Select([.. sp.GetServices<ITierPolicy>(), TierPolicies.CreateDefault()], queue.Tier.Policy);
+                }
+                catch (ArgumentException e)
+                {
+                    errors.Add(e.Message.Split(" (Parameter", 2)[0]);
+                }
+            }
+
             ConfigurationErrors.ThrowIfAny(errors);
 
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -50,6 +66,7 @@ public static class FallbackTierBuilderExtensions
             var runnerOptions = new QueueRunnerOptions
             {
                 HostName = serverName,
+                SuppressDsnForUnvalidatedSenders = queue.Dsn.SuppressForUnvalidatedSenders,
                 MxResolver = new MxResolver(dns, preferIPv6: preferIPv6),
                 MxPort = mxPort,
                 MtaSts = mtaSts ? new MtaStsResolver(dns, new HttpMtaStsPolicyFetcher(logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Mx")), time, sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Mx")) : null,
@@ -59,6 +76,7 @@ public static class FallbackTierBuilderExtensions
                 spool,
                 new RouteTable(routing),
                 runnerOptions,
+                policy,
                 hints: null,
                 timeProvider: time,
                 logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue"));
@@ -99,6 +117,30 @@ public static class FallbackTierBuilderExtensions
                 })],
             };
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a custom tier policy that <c>MtaKit:Queue:Tier:Policy</c> can select by its
+    /// <see cref="ITierPolicy.Name"/> (as YARP selects load-balancing policies); created by DI.
+    /// </summary>
+    /// <typeparam name="TPolicy">The policy type.</typeparam>
+    public static MtaKitBuilder AddTierPolicy<TPolicy>(this MtaKitBuilder builder)
+        where TPolicy : class, ITierPolicy
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<ITierPolicy, TPolicy>();
+        return builder;
+    }
+
+    /// <summary>Adds a custom tier policy instance that <c>MtaKit:Queue:Tier:Policy</c> can select by its <see cref="ITierPolicy.Name"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="policy">The policy.</param>
+    public static MtaKitBuilder AddTierPolicy(this MtaKitBuilder builder, ITierPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(policy);
+        builder.Services.AddSingleton(policy);
         return builder;
     }
 

@@ -95,7 +95,7 @@ public static class QueueControl
         sb.Append(CultureInfo.InvariantCulture, $"attempts: {e.Attempts}\nnext-attempt: {e.NextAttempt:o}\nfrozen: {e.Frozen}\ndelay-warning-sent: {e.DelayWarningSent}\nlast-error: {e.LastError}\n");
         foreach (var r in e.Envelope.Recipients)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"rcpt: <{r.Address}> {r.State} {r.LastReply}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"rcpt: <{r.Address}> {r.State} {r.LastReply}{(r.PeerQueueId is null ? "" : " peer-id=" + r.PeerQueueId)}\n");
         }
 
         return sb.ToString();

@@ -35,6 +35,9 @@ public sealed class QueueOptions
     /// </summary>
     public IList<string> TrustedTierNetworks { get; } = [];
 
+    /// <summary>DSN settings (<c>MtaKit:Queue:Dsn</c>).</summary>
+    public QueueDsnOptions Dsn { get; set; } = new();
+
     /// <summary>Returns every problem, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

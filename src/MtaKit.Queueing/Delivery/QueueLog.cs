@@ -34,4 +34,7 @@ internal static partial class QueueLog
 
     [LoggerMessage(3309, LogLevel.Information, "queue {QueueId} skipped host {Host}: in retry backoff until {Until:o}")]
     public static partial void HostInBackoff(ILogger logger, QueueId queueId, string host, DateTimeOffset until);
+
+    [LoggerMessage(3310, LogLevel.Warning, "queue {QueueId} {Kind} DSN to <{Sender}> suppressed: sender not validated at acceptance")]
+    public static partial void DsnSuppressed(ILogger logger, QueueId queueId, DsnKind kind, string sender);
 }

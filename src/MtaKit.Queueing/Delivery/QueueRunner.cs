@@ -25,6 +25,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
     private readonly DsnComposer _dsn;
     private readonly SmtpClientPool _pool;
     private readonly Lazy<SmtpClientPool>? _stsPool;
+    private readonly SmtpClientPool _lmtpPool;
     private readonly ConcurrentDictionary<QueueId, SpoolEntry> _entries = new();
     private readonly ConcurrentDictionary<QueueId, bool> _inFlight = new();
     private readonly SemaphoreSlim _slots;
@@ -48,7 +49,9 @@ public sealed partial class QueueRunner : IAsyncDisposable
         _hints = hints ?? new InMemoryRetryHints(_time);
         _logger = logger ?? NullLogger.Instance;
         _dsn = new DsnComposer(new DsnOptions { ReportingMta = options.HostName }, _time);
-        _pool = new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, ValidateCertificate = false }, options.Pool, _logger);
+        var client = options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, ValidateCertificate = false };
+        _pool = new SmtpClientPool(client with { Protocol = SmtpClientProtocol.Smtp }, options.Pool, _logger);
+        _lmtpPool = new SmtpClientPool(client with { Protocol = SmtpClientProtocol.Lmtp }, options.Pool, _logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MxPort, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MxPort, 65535);
         _slots = new SemaphoreSlim(options.MaxParallelDeliveries);
@@ -64,6 +67,9 @@ public sealed partial class QueueRunner : IAsyncDisposable
 
     /// <summary>The tier this runner serves.</summary>
     public QueueTier Tier => _tier;
+
+    /// <summary>The tier policy deciding attempts, hand-off and expiry.</summary>
+    public ITierPolicy Policy => _policy;
 
     /// <summary>Completes once the spool has been recovered (accepting mail before that would race recovery).</summary>
     public Task Ready => _ready.Task;
@@ -171,6 +177,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
         {
             await sts.Value.DisposeAsync().ConfigureAwait(false);
         }
+        await _lmtpPool.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         _slots.Dispose();
     }
@@ -311,7 +318,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
             {
                 var attempt = hop.Kind == NextHopKind.Mx
                     ? await SendByMxAsync(entry.Id, domain, match, envelope, content, now, cancellationToken).ConfigureAwait(false)
-                    : await SendToHostAsync(entry.Id, hop.Text, [Endpoint(hop)], _pool, match, envelope, content, now, cancellationToken).ConfigureAwait(false);
+                    : await SendToHostAsync(entry.Id, hop.Text, [Endpoint(hop)], PoolFor(hop), match, envelope, content, now, cancellationToken).ConfigureAwait(false);
                 results = attempt.InBackoff ? results ?? attempt.Results : attempt.Results;
                 hostFirstFailure ??= attempt.HostFirstFailure;
                 host = attempt.Host;
@@ -330,6 +337,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
                 {
                     State = result.Status switch { DeliveryStatus.Accepted => RecipientState.Delivered, DeliveryStatus.Permanent => RecipientState.Failed, _ => RecipientState.Pending },
                     LastReply = result.Reply,
+                    PeerQueueId = result.Status == DeliveryStatus.Accepted ? result.QueueId : recipients[i].PeerQueueId,
                 };
                 if (result.Status == DeliveryStatus.Transient && firstTransient is null)
                 {
@@ -467,6 +475,14 @@ public sealed partial class QueueRunner : IAsyncDisposable
             return;
         }
 
+        if (_options.SuppressDsnForUnvalidatedSenders && entry.SenderValidation == SenderValidation.NotValidated)
+        {
+            // Likely backscatter: the sender address was never shown to belong to whoever sent the mail.
+            QueueLog.DsnSuppressed(_logger, entry.Id, kind, dsn.Recipient);
+            QueueingMetrics.DsnSuppressed(kind);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var dsnEntry = new SpoolEntry
         {
@@ -511,6 +527,9 @@ public sealed partial class QueueRunner : IAsyncDisposable
             QueueLog.Deferred(_logger, entry.Id, _tier.Name, entry.NextAttempt, reason);
         }
     }
+
+    /// <summary>LMTP next hops (<c>lmtp:host:port</c>, <c>lmtp:unix:/path</c>) get per-recipient replies after DATA.</summary>
+    private SmtpClientPool PoolFor(NextHop hop) => hop.Kind is NextHopKind.Lmtp or NextHopKind.LmtpUnix ? _lmtpPool : _pool;
 
     private static SmtpClientEndpoint Endpoint(NextHop hop)
         => hop.Kind switch

@@ -44,4 +44,10 @@ public sealed record QueueRunnerOptions
 
     /// <summary>How long to wait before trying a hand-off again when no next tier took the message. <value>The default value is 5 minutes.</value></summary>
     public TimeSpan HandOffRetry { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Drops failure and delay DSNs for messages whose sender was <see cref="SenderValidation.NotValidated"/>
+    /// (see <see cref="QueueDsnOptions.SuppressForUnvalidatedSenders"/>). <value>The default value is <see langword="false"/>.</value>
+    /// </summary>
+    public bool SuppressDsnForUnvalidatedSenders { get; init; }
 }

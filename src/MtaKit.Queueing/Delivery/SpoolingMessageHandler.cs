@@ -69,6 +69,7 @@ public sealed class SpoolingMessageHandler : IMessageHandler
                 OriginalArrival = now,
                 TierArrival = now,
                 NextAttempt = now,
+                SenderValidation = SenderValidationEvaluator.Evaluate(context.Session, tx),
             };
             if (tx.Parameters.Extensions.TryGetValue(TierHandOffParameter.Name, out var value) && TierHandOffParameter.TryDecode(value, out var handOff, out _))
             {

@@ -104,7 +104,8 @@ public sealed class DsnComposer
             var group = new HeaderList();
             if (recipient.OriginalRecipient is { } orcpt)
             {
-                group.Add("Original-Recipient", orcpt);
+                // RFC 3464 wants "address-type;address"; the spool keeps the address the server decoded.
+                group.Add("Original-Recipient", orcpt.Contains(';', StringComparison.Ordinal) ? orcpt : "rfc822;" + orcpt);
             }
 
             group.Add("Final-Recipient", "rfc822; " + recipient.Address);

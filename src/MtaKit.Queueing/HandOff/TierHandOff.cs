@@ -31,6 +31,9 @@ public sealed record TierHandOff
     /// <summary>The name of the tier handing off.</summary>
     public string? FromTier { get; init; }
 
+    /// <summary>Whether the sender was validated when the message entered the network.</summary>
+    public SenderValidation SenderValidation { get; init; }
+
     /// <summary>Takes the hand-off state from a queued message.</summary>
     /// <param name="entry">The message leaving the tier.</param>
     /// <param name="fromTier">The tier's name.</param>
@@ -47,13 +50,15 @@ public sealed record TierHandOff
             Return = entry.Envelope.Return,
             DelayWarningSent = entry.DelayWarningSent,
             FromTier = fromTier,
+            SenderValidation = entry.SenderValidation,
         };
     }
 
     /// <summary>
     /// Applies the hand-off state to a message this tier just accepted: original arrival, attempts,
     /// last error and delay-warning flag carry over, and ENVID/RET fill in what MAIL did not carry.
-    /// The retry history (first failure, last attempt) starts afresh in the new tier.
+    /// The retry history (first failure, last attempt) starts afresh in the new tier. A known sender
+    /// validation replaces this tier's own (which only saw the previous tier as the client).
     /// </summary>
     /// <param name="entry">The entry as accepted.</param>
     public SpoolEntry ApplyTo(SpoolEntry entry)
@@ -65,6 +70,7 @@ public sealed record TierHandOff
             Attempts = entry.Attempts + Attempts,
             LastError = LastError ?? entry.LastError,
             DelayWarningSent = entry.DelayWarningSent || DelayWarningSent,
+            SenderValidation = SenderValidation == SenderValidation.Unknown ? entry.SenderValidation : SenderValidation,
             Envelope = entry.Envelope with
             {
                 EnvelopeId = entry.Envelope.EnvelopeId ?? EnvelopeId,

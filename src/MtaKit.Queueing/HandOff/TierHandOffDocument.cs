@@ -20,4 +20,7 @@ internal sealed class TierHandOffDocument
     public bool Dw { get; set; }
 
     public string? From { get; set; }
+
+    // Sender validation: "v" validated, "n" not validated, absent when unknown (added after version 1, optional).
+    public string? Sv { get; set; }
 }

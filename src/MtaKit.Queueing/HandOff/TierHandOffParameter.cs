@@ -45,6 +45,12 @@ public static class TierHandOffParameter
             },
             Dw = handOff.DelayWarningSent,
             From = handOff.FromTier,
+            Sv = handOff.SenderValidation switch
+            {
+                SenderValidation.Validated => "v",
+                SenderValidation.NotValidated => "n",
+                _ => null,
+            },
         };
         return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(doc, TierHandOffJsonContext.Default.TierHandOffDocument));
     }
@@ -90,7 +96,7 @@ public static class TierHandOffParameter
             return false;
         }
 
-        if (doc.Att < 0 || doc.Arr <= 0 || doc.Ret is not (null or "FULL" or "HDRS") || doc.Err is { Length: > MaxErrorLength })
+        if (doc.Att < 0 || doc.Arr <= 0 || doc.Ret is not (null or "FULL" or "HDRS") || doc.Sv is not (null or "v" or "n") || doc.Err is { Length: > MaxErrorLength })
         {
             error = $"{Name} value has out-of-range fields";
             return false;
@@ -113,6 +119,12 @@ public static class TierHandOffParameter
                 },
                 DelayWarningSent = doc.Dw,
                 FromTier = doc.From,
+                SenderValidation = doc.Sv switch
+                {
+                    "v" => SenderValidation.Validated,
+                    "n" => SenderValidation.NotValidated,
+                    _ => SenderValidation.Unknown,
+                },
             };
         }
         catch (ArgumentOutOfRangeException)

@@ -38,4 +38,12 @@ public sealed record SpoolEntry
 
     /// <summary>When the next attempt is due.</summary>
     public DateTimeOffset NextAttempt { get; init; }
+
+    /// <summary>
+    /// Whether the sender was validated when the message entered the network (carried across tier
+    /// hand-offs); <see cref="QueueDsnOptions.SuppressForUnvalidatedSenders"/> drops DSNs to senders
+    /// that were <see cref="SenderValidation.NotValidated"/>.
+    /// </summary>
+    /// <value>The default value is <see cref="SenderValidation.Unknown"/>.</value>
+    public SenderValidation SenderValidation { get; init; }
 }

@@ -12,14 +12,14 @@ namespace MtaKit.Queueing;
 internal static class SpoolEntrySerializer
 {
     /// <summary>The version written by this build.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const string Magic = "MTAKIT-SPOOL ";
 
     public static byte[] Serialize(SpoolEntry entry)
     {
         var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Magic}{CurrentVersion}\n"));
-        var json = JsonSerializer.SerializeToUtf8Bytes(ToDocument(entry), SpoolJsonContext.Default.SpoolEnvelopeDocumentV1);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToDocument(entry), SpoolJsonContext.Default.SpoolEnvelopeDocument);
         var bytes = new byte[header.Length + json.Length + 1];
         header.CopyTo(bytes, 0);
         json.CopyTo(bytes, header.Length);
@@ -45,44 +45,44 @@ internal static class SpoolEntrySerializer
         var body = data[(newline + 1)..];
         return version switch
         {
-            1 => ReadV1(body),
+            1 or 2 => Read(body, version),
             _ => throw new SpoolFormatException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Envelope file format version {version} is not supported (this build reads versions 1 to {CurrentVersion}).")),
         };
     }
 
-    private static SpoolEntry ReadV1(ReadOnlySpan<byte> json)
+    private static SpoolEntry Read(ReadOnlySpan<byte> json, int version)
     {
-        SpoolEnvelopeDocumentV1? doc;
+        SpoolEnvelopeDocument? doc;
         try
         {
-            doc = JsonSerializer.Deserialize(json, SpoolJsonContext.Default.SpoolEnvelopeDocumentV1);
+            doc = JsonSerializer.Deserialize(json, SpoolJsonContext.Default.SpoolEnvelopeDocument);
         }
         catch (JsonException ex)
         {
-            throw new SpoolFormatException("Envelope file (version 1) is not valid JSON: " + ex.Message, ex);
+            throw new SpoolFormatException($"Envelope file (version {version}) is not valid JSON: " + ex.Message, ex);
         }
 
         if (doc is null)
         {
-            throw new SpoolFormatException("Envelope file (version 1) is empty.");
+            throw new SpoolFormatException($"Envelope file (version {version}) is empty.");
         }
 
         if (!QueueId.TryParse(doc.Id, out var id))
         {
-            throw new SpoolFormatException($"Envelope file (version 1) has an invalid queue id '{doc.Id}'.");
+            throw new SpoolFormatException($"Envelope file (version {version}) has an invalid queue id '{doc.Id}'.");
         }
 
         if (doc.Recipients is not { Count: > 0 })
         {
-            throw new SpoolFormatException("Envelope file (version 1) has no recipients.");
+            throw new SpoolFormatException($"Envelope file (version {version}) has no recipients.");
         }
 
         var recipients = new SpoolRecipient[doc.Recipients.Count];
         for (var i = 0; i < recipients.Length; i++)
         {
-            recipients[i] = ReadRecipientV1(doc.Recipients[i]);
+            recipients[i] = ReadRecipient(doc.Recipients[i], version);
         }
 
         return new SpoolEntry
@@ -98,7 +98,7 @@ internal static class SpoolEntrySerializer
                     null => DsnReturn.Unspecified,
                     "FULL" => DsnReturn.Full,
                     "HDRS" => DsnReturn.Headers,
-                    _ => throw new SpoolFormatException($"Envelope file (version 1) has an unknown RET value '{doc.Ret}'."),
+                    _ => throw new SpoolFormatException($"Envelope file (version {version}) has an unknown RET value '{doc.Ret}'."),
                 },
                 BodyType = doc.Body switch
                 {
@@ -106,7 +106,7 @@ internal static class SpoolEntrySerializer
                     "7BIT" => BodyType.SevenBit,
                     "8BITMIME" => BodyType.EightBitMime,
                     "BINARYMIME" => BodyType.BinaryMime,
-                    _ => throw new SpoolFormatException($"Envelope file (version 1) has an unknown BODY value '{doc.Body}'."),
+                    _ => throw new SpoolFormatException($"Envelope file (version {version}) has an unknown BODY value '{doc.Body}'."),
                 },
                 SmtpUtf8 = doc.SmtpUtf8,
             },
@@ -119,14 +119,21 @@ internal static class SpoolEntrySerializer
             DelayWarningSent = doc.DelayWarningSent,
             Frozen = doc.Frozen,
             NextAttempt = doc.NextAttempt,
+            SenderValidation = doc.SenderValidation switch
+            {
+                null => SenderValidation.Unknown,
+                "validated" => SenderValidation.Validated,
+                "not-validated" => SenderValidation.NotValidated,
+                _ => throw new SpoolFormatException($"Envelope file (version {version}) has an unknown sender validation '{doc.SenderValidation}'."),
+            },
         };
     }
 
-    private static SpoolRecipient ReadRecipientV1(SpoolRecipientDocumentV1? doc)
+    private static SpoolRecipient ReadRecipient(SpoolRecipientDocument? doc, int version)
     {
         if (doc is null || string.IsNullOrEmpty(doc.Address))
         {
-            throw new SpoolFormatException("Envelope file (version 1) has a recipient without an address.");
+            throw new SpoolFormatException($"Envelope file (version {version}) has a recipient without an address.");
         }
 
         SmtpReply? reply = null;
@@ -138,7 +145,7 @@ internal static class SpoolEntrySerializer
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException)
             {
-                throw new SpoolFormatException($"Envelope file (version 1) has an invalid reply for <{doc.Address}>: {ex.Message}", ex);
+                throw new SpoolFormatException($"Envelope file (version {version}) has an invalid reply for <{doc.Address}>: {ex.Message}", ex);
             }
         }
 
@@ -152,9 +159,10 @@ internal static class SpoolEntrySerializer
                 "pending" => RecipientState.Pending,
                 "delivered" => RecipientState.Delivered,
                 "failed" => RecipientState.Failed,
-                _ => throw new SpoolFormatException($"Envelope file (version 1) has an unknown recipient state '{doc.State}'."),
+                _ => throw new SpoolFormatException($"Envelope file (version {version}) has an unknown recipient state '{doc.State}'."),
             },
             LastReply = reply,
+            PeerQueueId = doc.PeerQueueId,
         };
     }
 
@@ -174,7 +182,7 @@ internal static class SpoolEntrySerializer
                 "SUCCESS" => DsnNotify.Success,
                 "FAILURE" => DsnNotify.Failure,
                 "DELAY" => DsnNotify.Delay,
-                _ => throw new SpoolFormatException($"Envelope file (version 1) has an unknown NOTIFY keyword '{word}'."),
+                _ => throw new SpoolFormatException($"Envelope file has an unknown NOTIFY keyword '{word}'."),
             };
         }
 
@@ -212,14 +220,14 @@ internal static class SpoolEntrySerializer
         return string.Join(',', words);
     }
 
-    private static SpoolEnvelopeDocumentV1 ToDocument(SpoolEntry entry)
+    private static SpoolEnvelopeDocument ToDocument(SpoolEntry entry)
     {
         var envelope = entry.Envelope;
-        return new SpoolEnvelopeDocumentV1
+        return new SpoolEnvelopeDocument
         {
             Id = entry.Id.ToString(),
             ReversePath = envelope.ReversePath,
-            Recipients = [.. envelope.Recipients.Select(r => new SpoolRecipientDocumentV1
+            Recipients = [.. envelope.Recipients.Select(r => new SpoolRecipientDocument
             {
                 Address = r.Address,
                 Notify = FormatNotify(r.Notify),
@@ -231,8 +239,9 @@ internal static class SpoolEntrySerializer
                     _ => "pending",
                 },
                 LastReply = r.LastReply is { } reply
-                    ? new SpoolReplyDocumentV1 { Code = reply.Code, Enhanced = reply.EnhancedCode?.ToString(), Lines = [.. reply.Lines] }
+                    ? new SpoolReplyDocument { Code = reply.Code, Enhanced = reply.EnhancedCode?.ToString(), Lines = [.. reply.Lines] }
                     : null,
+                PeerQueueId = r.PeerQueueId,
             })],
             EnvelopeId = envelope.EnvelopeId,
             Ret = envelope.Return switch
@@ -258,6 +267,12 @@ internal static class SpoolEntrySerializer
             DelayWarningSent = entry.DelayWarningSent,
             Frozen = entry.Frozen,
             NextAttempt = entry.NextAttempt,
+            SenderValidation = entry.SenderValidation switch
+            {
+                SenderValidation.Validated => "validated",
+                SenderValidation.NotValidated => "not-validated",
+                _ => null,
+            },
         };
     }
 }

@@ -6,7 +6,7 @@ namespace MtaKit.Queueing;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = false)]
-[JsonSerializable(typeof(SpoolEnvelopeDocumentV1))]
+[JsonSerializable(typeof(SpoolEnvelopeDocument))]
 internal sealed partial class SpoolJsonContext : JsonSerializerContext
 {
 }

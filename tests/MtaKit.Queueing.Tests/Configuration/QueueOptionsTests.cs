@@ -18,6 +18,7 @@ public sealed class QueueOptionsTests
             ["MtaKit:Queue:DelayWarning"] = "04:00:00",
             ["MtaKit:Queue:TrustedTierNetworks:0"] = "10.0.0.0/8",
             ["MtaKit:Queue:TrustedTierNetworks:1"] = "192.0.2.7",
+            ["MtaKit:Queue:Dsn:SuppressForUnvalidatedSenders"] = "true",
         }).Build();
 
         var options = configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>()!;
@@ -32,6 +33,13 @@ public sealed class QueueOptionsTests
         Assert.False(tier.IsLastTier);
         Assert.Equal(TimeSpan.FromHours(4), tier.DelayWarning);
         Assert.Equal(["10.0.0.0/8", "192.0.2.7"], options.TrustedTierNetworks);
+        Assert.True(options.Dsn.SuppressForUnvalidatedSenders);
+    }
+
+    [Fact]
+    public void Dsn_Default_DoesNotSuppress()
+    {
+        Assert.False(new QueueOptions().Dsn.SuppressForUnvalidatedSenders);
     }
 
     [Fact]

@@ -19,8 +19,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     [Fact]
     public async Task FallbackTier_KilledUnderLoad_LosesNothingThatGot250()
     {
-        var dll = Path.Combine(RepositoryRoot(), "samples", "MtaKit.Samples.FallbackTier", "bin", "Release", "net10.0", "MtaKit.Samples.FallbackTier.dll");
-        Assert.True(File.Exists(dll), "build the solution in Release first: " + dll);
+        var dll = FallbackTierSample.Dll;
         using var dir = new TempDirectory();
         var domains = new List<DomainPattern> { DomainPattern.Parse("example.test") };
         await using var destination = new SmtpServer(
@@ -37,7 +36,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         ];
 
         var accepted = new ConcurrentDictionary<string, bool>();
-        var tier = await StartAsync(args, tierPort);
+        var tier = await FallbackTierSample.StartAsync(args);
         var sent = 0;
         var load = Task.Run(async () =>
         {
@@ -69,7 +68,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         await tier.WaitForExitAsync();
         output.WriteLine($"killed after {accepted.Count} accepted, {Volatile.Read(ref sent)} sessions");
         await Task.Delay(300);
-        tier = await StartAsync(args, tierPort);
+        tier = await FallbackTierSample.StartAsync(args);
         await load;
         try
         {
@@ -97,29 +96,6 @@ public sealed class CrashTests(ITestOutputHelper output)
             tier.Kill(entireProcessTree: true);
             await tier.WaitForExitAsync();
         }
-    }
-
-    private static async Task<Process> StartAsync(string[] args, int port)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        var process = Process.Start(psi)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("listening smtp", StringComparison.Ordinal))
-            {
-                _ = process.StandardOutput.ReadToEndAsync();
-                return process;
-            }
-        }
-
-        throw new InvalidOperationException("the tier did not start on port " + port);
     }
 
     private static async Task<bool> TrySendAsync(int port, string id)
@@ -171,16 +147,5 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
 
         return counts;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "MtaKit.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("MtaKit.sln not found");
     }
 }

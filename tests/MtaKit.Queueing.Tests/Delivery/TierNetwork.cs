@@ -34,8 +34,9 @@ internal sealed class TierNetwork : IAsyncDisposable
 
     public string MaildirRoot => Path.Combine(Dir.Path, "maildirs");
 
-    public static async Task<TierNetwork> StartAsync()
+    public static async Task<TierNetwork> StartAsync(TierNetworkSettings? settings = null)
     {
+        settings ??= new TierNetworkSettings();
         var net = new TierNetwork(new TempDirectory(), new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero)));
         net.DestinationPort = FreePort.Next();
         var routes = new RouteTable(new RoutingOptions
@@ -46,24 +47,24 @@ internal sealed class TierNetwork : IAsyncDisposable
                 new Route { Domains = [DomainPattern.Parse("down.test")], NextHops = [NextHop.Parse($"127.0.0.1:{FreePort.Next()}")] },
             ],
         });
-        var (tier2, ep2) = await net.StartTierAsync("tier2", TimeSpan.FromHours(22), null, routes);
-        var (tier1, ep1) = await net.StartTierAsync("tier1", TimeSpan.FromHours(6), ep2, routes);
+        var (tier2, ep2) = await net.StartTierAsync("tier2", TimeSpan.FromHours(22), null, routes, settings, null);
+        var (tier1, ep1) = await net.StartTierAsync("tier1", TimeSpan.FromHours(6), ep2, routes, settings, settings.Tier1Pipeline);
         net.Tier1 = tier1;
         net.Tier2 = tier2;
         net.Tier1EndPoint = ep1;
         return net;
     }
 
-    private async Task<(QueueRunner Runner, IPEndPoint EndPoint)> StartTierAsync(string name, TimeSpan window, IPEndPoint? next, RouteTable routes)
+    private async Task<(QueueRunner Runner, IPEndPoint EndPoint)> StartTierAsync(string name, TimeSpan window, IPEndPoint? next, RouteTable routes, TierNetworkSettings settings, SmtpPipeline? pipeline)
     {
-        var tierOptions = new TierOptions { Name = name, Window = window, Retry = "F,2d,30m" };
+        var tierOptions = new TierOptions { Name = name, Window = window, Retry = "F,2d,30m", DelayWarning = settings.DelayWarning };
         if (next is not null)
         {
             tierOptions.NextTier.Add($"{next.Address}:{next.Port}");
         }
 
         var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = Path.Combine(Dir.Path, name) });
-        var runner = new QueueRunner(QueueTier.Create(tierOptions), spool, routes, new QueueRunnerOptions { HostName = name + ".test", IoTimeProvider = TimeProvider.System }, timeProvider: Time);
+        var runner = new QueueRunner(QueueTier.Create(tierOptions), spool, routes, new QueueRunnerOptions { HostName = name + ".test", IoTimeProvider = TimeProvider.System, SuppressDsnForUnvalidatedSenders = settings.SuppressDsnForUnvalidatedSenders }, timeProvider: Time, logger: name == "tier1" ? settings.Tier1Logger : null);
         var server = new SmtpServer(
             new SmtpServerOptions
             {
@@ -77,10 +78,13 @@ internal sealed class TierNetwork : IAsyncDisposable
                         ExtraMailParameters = [TierHandOffParameter.Name],
                         ExtraMailParametersFrom = [IPNetwork.Parse("127.0.0.0/8")],
                         Extensions = SmtpExtensions.Default | SmtpExtensions.Dsn,
+                        RequireTlsForAuth = false,
                     },
                 ],
             },
             new SpoolingMessageHandler(spool, runner, Time),
+            pipeline,
+            authenticator: name == "tier1" ? settings.Tier1Authenticator : null,
             relayControl: new RelayControl(new RelayControlOptions { RelayNetworks = [IPNetwork.Parse("127.0.0.0/8")] }));
         await runner.StartAsync();
         await server.StartAsync();
@@ -88,6 +92,42 @@ internal sealed class TierNetwork : IAsyncDisposable
         _disposables.Add(runner);
         return (runner, server.GetEndPoint("smtp"));
     }
+
+    /// <summary>Sends one message into tier 1 over SMTP; returns the 250 reply to DATA.</summary>
+    public async Task<string> SendAsync(string recipient, string sender = "sender@example.test", string? mailParameters = null, string? rcptParameters = null, (string User, string Password)? auth = null)
+    {
+        await using var c = await RawSmtpClient.ConnectAsync(Tier1EndPoint);
+        await c.ReadReplyAsync();
+        await c.CommandAsync("EHLO relay.test");
+        if (auth is { } credentials)
+        {
+            var plain = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{credentials.User}\0{credentials.Password}"));
+            Assert.StartsWith("235 ", await c.CommandAsync("AUTH PLAIN " + plain));
+        }
+
+        Assert.StartsWith("250 ", await c.CommandAsync($"MAIL FROM:<{sender}>{mailParameters}"));
+        Assert.StartsWith("250 ", await c.CommandAsync($"RCPT TO:<{recipient}>{rcptParameters}"));
+        await c.CommandAsync("DATA");
+        await c.SendRawAsync($"From: <{sender}>\r\nSubject: tier test\r\nMessage-ID: <{Guid.NewGuid():N}@example.test>\r\n\r\nhello\r\n.\r\n");
+        var reply = await c.ReadLastLineAsync();
+        Assert.StartsWith("250 2.0.0 Ok: queued as", reply);
+        await c.CommandAsync("QUIT");
+        return reply;
+    }
+
+    /// <summary>The messages delivered to a mailbox of the destination Mailstore.</summary>
+    public string[] Delivered(string mailbox)
+    {
+        var dir = Path.Combine(MaildirRoot, mailbox, "new");
+        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
+    }
+
+    /// <summary>Reads every envelope file in a tier's spool from disk (what a restart would recover).</summary>
+    public SpoolEntry[] ReadSpool(string tier) => ReadSpoolAt(Path.Combine(Dir.Path, tier));
+
+    /// <summary>Reads every envelope file of the spool at <paramref name="spoolPath"/> from disk.</summary>
+    public static SpoolEntry[] ReadSpoolAt(string spoolPath)
+        => [.. Directory.GetFiles(Path.Combine(spoolPath, "queue"), "*.env", SearchOption.AllDirectories).Select(f => SpoolEntrySerializer.Deserialize(File.ReadAllBytes(f)))];
 
     /// <summary>Brings the destination Mailstore up on its fixed port.</summary>
     public async Task StartDestinationAsync()
@@ -127,7 +167,7 @@ internal sealed class TierNetwork : IAsyncDisposable
     /// </summary>
     public async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)

@@ -6,25 +6,12 @@ namespace MtaKit.Queueing.Tests.Delivery;
 /// <summary>Tier windows of hours, run on a fake clock against real SMTP between real tiers.</summary>
 public sealed class TierNetworkTests
 {
-    private static async Task SendAsync(TierNetwork net, string recipient)
-    {
-        await using var c = await RawSmtpClient.ConnectAsync(net.Tier1EndPoint);
-        await c.ReadReplyAsync();
-        await c.CommandAsync("EHLO relay.test");
-        Assert.StartsWith("250 ", await c.CommandAsync("MAIL FROM:<sender@example.test>"));
-        Assert.StartsWith("250 ", await c.CommandAsync($"RCPT TO:<{recipient}>"));
-        await c.CommandAsync("DATA");
-        await c.SendRawAsync($"Subject: tier test\r\nMessage-ID: <{Guid.NewGuid():N}@example.test>\r\n\r\nhello\r\n.\r\n");
-        Assert.StartsWith("250 2.0.0 Ok: queued as", await c.ReadLastLineAsync());
-        await c.CommandAsync("QUIT");
-    }
-
     [Fact]
     public async Task Message_UndeliverableFor7Hours_MovesToTier2_ThenDeliveredFromTier2()
     {
         await using var net = await TierNetwork.StartAsync();
         var start = net.Time.GetUtcNow();
-        await SendAsync(net, "user@example.test");
+        await net.SendAsync("user@example.test");
         await TierNetwork.WaitUntilAsync(() => net.Tier1.Count == 1, "tier 1 holds the message");
 
         await net.AdvanceAsync(TimeSpan.FromHours(5.5), TimeSpan.FromMinutes(30));
@@ -49,7 +36,7 @@ public sealed class TierNetworkTests
     {
         await using var net = await TierNetwork.StartAsync();
         await net.StartDestinationAsync(); // the sender's own mailbox is reachable
-        await SendAsync(net, "nobody@down.test");
+        await net.SendAsync("nobody@down.test");
         await TierNetwork.WaitUntilAsync(() => net.Tier1.Count == 1, "tier 1 holds the message");
 
         await net.AdvanceAsync(TimeSpan.FromHours(23), TimeSpan.FromMinutes(30), () => Directory.Exists(Path.Combine(net.MaildirRoot, "sender@example.test")));

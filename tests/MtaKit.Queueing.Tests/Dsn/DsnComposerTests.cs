@@ -114,6 +114,17 @@ public sealed class DsnComposerTests
     }
 
     [Fact]
+    public async Task ComposeAsync_OrcptAddressAsTheServerKeepsIt_GetsTheRfc822Type()
+    {
+        var entry = Entry(DsnReturn.Headers, new SpoolRecipient { Address = "a@example.com", OriginalRecipient = "list@example.com", State = RecipientState.Failed });
+
+        var dsn = await CreateSut().ComposeAsync(DsnKind.Failure, entry, new BytesContent(Original));
+
+        var status = Assert.IsType<MultipartReport>((await RoundTripAsync(dsn!.Message)).Body).OfType<MessageDeliveryStatus>().Single();
+        Assert.Equal("rfc822;list@example.com", Groups(status)[1]["Original-Recipient"]);
+    }
+
+    [Fact]
     public async Task ComposeAsync_NullSender_ReturnsNull()
     {
         var entry = Entry(DsnReturn.Full, new SpoolRecipient { Address = "a@example.com", State = RecipientState.Failed });

@@ -20,6 +20,40 @@ public sealed class TierHandOffParameterTests
         Assert.True(decoded.DelayWarningSent);
     }
 
+    [Theory]
+    [InlineData(SenderValidation.Unknown)]
+    [InlineData(SenderValidation.Validated)]
+    [InlineData(SenderValidation.NotValidated)]
+    public void Encode_TryDecode_CarriesSenderValidation(SenderValidation validation)
+    {
+        var handOff = TierHandOff.FromEntry(SpoolSamples.Entry() with { SenderValidation = validation }, "tier1");
+
+        Assert.True(TierHandOffParameter.TryDecode(TierHandOffParameter.Encode(handOff), out var decoded, out var error), error);
+
+        Assert.Equal(validation, decoded.SenderValidation);
+    }
+
+    [Fact]
+    public void TryDecode_UnknownSenderValidation_IsRefused()
+    {
+        var value = System.Buffers.Text.Base64Url.EncodeToString("{\"v\":1,\"arr\":1,\"sv\":\"x\"}"u8);
+        Assert.False(TierHandOffParameter.TryDecode(value, out _, out var error));
+        Assert.Contains("out-of-range", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SenderValidation.NotValidated, SenderValidation.Validated, SenderValidation.NotValidated)]
+    [InlineData(SenderValidation.Unknown, SenderValidation.NotValidated, SenderValidation.NotValidated)]
+    [InlineData(SenderValidation.Validated, SenderValidation.Unknown, SenderValidation.Validated)]
+    public void ApplyTo_KnownValidationFromPreviousTier_ReplacesThisTiersOwn(SenderValidation carried, SenderValidation local, SenderValidation expected)
+    {
+        var handOff = new TierHandOff { OriginalArrival = DateTimeOffset.UnixEpoch, SenderValidation = carried };
+
+        var applied = handOff.ApplyTo(SpoolSamples.Entry() with { SenderValidation = local });
+
+        Assert.Equal(expected, applied.SenderValidation);
+    }
+
     [Fact]
     public void Encode_Value_IsAValidEsmtpValue()
     {

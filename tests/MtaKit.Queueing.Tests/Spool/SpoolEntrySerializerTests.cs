@@ -9,7 +9,7 @@ public sealed class SpoolEntrySerializerTests
     {
         var entry = SpoolSamples.Entry();
         var bytes = SpoolEntrySerializer.Serialize(entry);
-        Assert.StartsWith("MTAKIT-SPOOL 1\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.StartsWith("MTAKIT-SPOOL 2\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
         SpoolSamples.AssertSame(entry, SpoolEntrySerializer.Deserialize(bytes));
     }
 
@@ -34,6 +34,27 @@ public sealed class SpoolEntrySerializerTests
         var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Spool", "Samples", "entry-v1.env"));
         var entry = SpoolEntrySerializer.Deserialize(bytes);
         SpoolSamples.AssertSame(SpoolSamples.Entry(QueueId.Parse("01KB4Y3Z8AX2P7M3QZ0A1B2C3D")), entry);
+        Assert.Equal(SenderValidation.Unknown, entry.SenderValidation); // not recorded before version 2
+        Assert.All(entry.Envelope.Recipients, r => Assert.Null(r.PeerQueueId));
+    }
+
+    [Theory]
+    [InlineData(SenderValidation.Unknown)]
+    [InlineData(SenderValidation.Validated)]
+    [InlineData(SenderValidation.NotValidated)]
+    public void Serialize_Version2Fields_RoundTrip(SenderValidation validation)
+    {
+        var sample = SpoolSamples.Entry();
+        var entry = sample with
+        {
+            SenderValidation = validation,
+            Envelope = sample.Envelope with { Recipients = [.. sample.Envelope.Recipients.Select(r => r.State == RecipientState.Delivered ? r with { PeerQueueId = "4dXyZ1n3kz" } : r)] },
+        };
+
+        var read = SpoolEntrySerializer.Deserialize(SpoolEntrySerializer.Serialize(entry));
+
+        SpoolSamples.AssertSame(entry, read);
+        Assert.Equal("4dXyZ1n3kz", read.Envelope.Recipients[2].PeerQueueId);
     }
 
     [Fact]
@@ -51,6 +72,7 @@ public sealed class SpoolEntrySerializerTests
     [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"nope\",\"recipients\":[{\"address\":\"a@b\"}]}", "invalid queue id 'nope'")]
     [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\",\"recipients\":[]}", "no recipients")]
     [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\",\"recipients\":[{\"address\":\"a@b\",\"notify\":\"SOMETIMES\"}]}", "unknown NOTIFY keyword 'SOMETIMES'")]
+    [InlineData("MTAKIT-SPOOL 2\n{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\",\"recipients\":[{\"address\":\"a@b\"}],\"senderValidation\":\"maybe\"}", "version 2) has an unknown sender validation 'maybe'")]
     [InlineData("MTAKIT-SPOOL 1\n{\"id\":\"01KB4Y3Z8AX2P7M3QZ0A1B2C3D\",\"recipients\":[{\"address\":\"a@b\",\"lastReply\":{\"code\":99,\"lines\":[]}}]}", "invalid reply")]
     public void Deserialize_Invalid_ThrowsSpoolFormatException(string text, string expected)
     {

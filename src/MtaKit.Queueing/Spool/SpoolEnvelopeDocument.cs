@@ -1,14 +1,15 @@
 namespace MtaKit.Queueing;
 
-// The JSON shape of format version 1. Never change a field's meaning: add a version 2 document
-// and a reader for it, keep this one so old spools still load.
-internal sealed class SpoolEnvelopeDocumentV1
+// The JSON shape of the envelope file. Version 1 had every field but those marked "version 2";
+// version 2 only added optional fields, so one document reads both (absent fields keep their
+// defaults). Never change a field's meaning: add a field and a version, keep old ones readable.
+internal sealed class SpoolEnvelopeDocument
 {
     public string Id { get; set; } = "";
 
     public string ReversePath { get; set; } = "";
 
-    public List<SpoolRecipientDocumentV1> Recipients { get; set; } = [];
+    public List<SpoolRecipientDocument> Recipients { get; set; } = [];
 
     public string? EnvelopeId { get; set; }
 
@@ -35,4 +36,7 @@ internal sealed class SpoolEnvelopeDocumentV1
     public bool Frozen { get; set; }
 
     public DateTimeOffset NextAttempt { get; set; }
+
+    // Version 2: "validated" or "not-validated"; absent when unknown.
+    public string? SenderValidation { get; set; }
 }

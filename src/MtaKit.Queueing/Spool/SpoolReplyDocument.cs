@@ -1,7 +1,7 @@
 namespace MtaKit.Queueing;
 
-// An SMTP reply in format version 1.
-internal sealed class SpoolReplyDocumentV1
+// An SMTP reply in the envelope file.
+internal sealed class SpoolReplyDocument
 {
     public int Code { get; set; }
 
