@@ -46,7 +46,9 @@ public static class FallbackTierBuilderExtensions
                 timeProvider: time,
                 logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue"));
         });
-        builder.Services.AddHostedService(sp => new QueueRunnerHost(sp.GetRequiredService<QueueRunner>()));
+        builder.Services.AddSingleton(sp => new QueueGauges(
+            sp.GetRequiredService<QueueRunner>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        builder.Services.AddHostedService(sp => new QueueRunnerHost(sp.GetRequiredService<QueueRunner>(), sp.GetRequiredService<QueueGauges>()));
         builder.Services.AddHostedService(sp => new QueueControlServer(
             sp.GetRequiredService<QueueRunner>(),
             queue.SpoolPath,
@@ -85,8 +87,11 @@ public static class FallbackTierBuilderExtensions
         return builder;
     }
 
-    private sealed class QueueRunnerHost(QueueRunner runner) : IHostedService
+    // holds the gauges so they exist while the runner runs
+    private sealed class QueueRunnerHost(QueueRunner runner, QueueGauges gauges) : IHostedService
     {
+        public QueueGauges Gauges => gauges;
+
         public Task StartAsync(CancellationToken cancellationToken) => runner.StartAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => runner.StopAsync();
