@@ -64,10 +64,19 @@ internal sealed class HealthEndpointService : IHostedLifecycleService, IAsyncDis
             return;
         }
 
-        await OpenAsync().ConfigureAwait(false);
         if (Options.Mode == HealthProbeMode.Tcp)
         {
+            // the port opens only once the checks pass
+            if ((await EvaluateAsync(cancellationToken).ConfigureAwait(false)).Healthy)
+            {
+                await OpenAsync().ConfigureAwait(false);
+            }
+
             _loops.Add(Task.Run(WatchAsync, CancellationToken.None));
+        }
+        else
+        {
+            await OpenAsync().ConfigureAwait(false);
         }
     }
 

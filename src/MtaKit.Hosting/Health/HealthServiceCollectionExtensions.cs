@@ -18,10 +18,12 @@ internal static class HealthServiceCollectionExtensions
     {
         services.TryAddSingleton<HealthState>();
         services.TryAddSingleton(_ => HealthEndpointOptions.Read(mtaKit, []));
+        services.TryAddSingleton(sp => new NextHopsHealthCheck(
+            mtaKit, sp.GetRequiredService<HealthEndpointOptions>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHealthChecks()
             .AddCheck<ScannerPoolsHealthCheck>(ScannerPoolsHealthCheck.Name, tags: ["mtakit"])
             .Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
-                NextHopsHealthCheck.Name, sp => new NextHopsHealthCheck(mtaKit, sp.GetRequiredService<HealthEndpointOptions>()), null, ["mtakit"]))
+                NextHopsHealthCheck.Name, sp => sp.GetRequiredService<NextHopsHealthCheck>(), null, ["mtakit"]))
             .Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
                 SpoolDiskHealthCheck.Name, sp => new SpoolDiskHealthCheck(mtaKit, sp.GetRequiredService<HealthEndpointOptions>()), null, ["mtakit"]));
         services.AddSingleton(sp => new HealthEndpointService(

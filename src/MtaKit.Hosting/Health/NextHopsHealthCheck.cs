@@ -12,11 +12,37 @@ namespace MtaKit.Hosting.Health;
 /// some hop is down but the route still has a way out, and on a fallback tier (holding mail for
 /// down next hops is its job).
 /// </summary>
-internal sealed class NextHopsHealthCheck(IConfiguration mtaKit, HealthEndpointOptions options) : IHealthCheck
+/// <remarks>One instance per host: a result is reused for <c>MtaKit:Health:Interval</c>, so a switch
+/// polling every second does not open a connection to every next hop every second.</remarks>
+internal sealed class NextHopsHealthCheck(IConfiguration mtaKit, HealthEndpointOptions options, TimeProvider time) : IHealthCheck
 {
     public const string Name = "mtakit-next-hops";
 
+    private readonly SemaphoreSlim _probing = new(1, 1);
+    private (DateTimeOffset At, HealthCheckResult Result)? _last;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await _probing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = time.GetUtcNow();
+            if (_last is { } last && now - last.At < options.Interval)
+            {
+                return last.Result;
+            }
+
+            var result = await ProbeAllAsync(cancellationToken).ConfigureAwait(false);
+            _last = (now, result);
+            return result;
+        }
+        finally
+        {
+            _probing.Release();
+        }
+    }
+
+    private async Task<HealthCheckResult> ProbeAllAsync(CancellationToken cancellationToken)
     {
         var routing = RoutingConfigurationReader.Read(mtaKit, []);
         if (routing.Routes.Count == 0)

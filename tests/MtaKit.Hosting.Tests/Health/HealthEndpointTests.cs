@@ -89,6 +89,28 @@ public sealed class HealthEndpointTests
     }
 
     [Fact]
+    public async Task Http_NextHopComesBack_ResultReusedForOneInterval()
+    {
+        using var dir = new TempDirectory();
+        var port = FreePort.Next();
+        var hopPort = FreePort.Next();
+        var settings = HealthHost.Settings(port);
+        settings["MtaKit:Routing:Routes:0:Domains:0"] = "example.test";
+        settings["MtaKit:Routing:Routes:0:NextHops:0:Address"] = $"127.0.0.1:{hopPort}";
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = HealthHost.Build(settings, dir.Path, (services, _) => services.AddSingleton<TimeProvider>(time));
+        await host.StartAsync();
+        Assert.Equal(503, (await HealthHost.GetAsync(port)).Code);
+
+        using var downstream = new TcpListener(IPAddress.Loopback, hopPort);
+        downstream.Start();
+        Assert.Equal(503, (await HealthHost.GetAsync(port)).Code); // probed less than an interval ago
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(200, (await HealthHost.GetAsync(port)).Code);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Http_ScannerPoolWithEveryEndpointFailed_Answers503()
     {
         using var dir = new TempDirectory();
