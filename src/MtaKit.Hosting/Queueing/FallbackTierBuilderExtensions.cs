@@ -17,7 +17,8 @@ public static class FallbackTierBuilderExtensions
     /// Configures this host as a fallback tier from <c>MtaKit:Queue</c> (spool path, tier window,
     /// retry rules, next tier, trusted tier networks) and <c>MtaKit:Routing</c> (where mail goes).
     /// Accepted mail is spooled (fsynced) before 250; the hand-off parameter is advertised and
-    /// accepted only from <c>MtaKit:Queue:TrustedTierNetworks</c>; DSN is offered.
+    /// accepted only from <c>MtaKit:Queue:TrustedTierNetworks</c>; DSN is offered. Routes and relay
+    /// networks follow configuration reloads (the next delivery attempt uses the new routes).
     /// </summary>
     public static MtaKitBuilder UseFallbackTier(this MtaKitBuilder builder)
     {
@@ -26,10 +27,23 @@ public static class FallbackTierBuilderExtensions
         var queue = new QueueOptions();
         builder.Configuration.GetSection("Queue").Bind(queue);
         errors.AddRange(queue.Validate());
-        var routing = RoutingConfigurationReader.Read(builder.Configuration, errors);
-        var relayNetworks = ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors);
+        // read here for the start-up errors; ReloadingRouteTable builds (and rebuilds) the routes
+        RoutingConfigurationReader.Read(builder.Configuration, errors);
+        ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors);
         var trusted = ConfigurationErrors.ReadNetworks(builder.Configuration, "Queue:TrustedTierNetworks", errors);
 
+        builder.Services.AddSingleton(sp =>
+        {
+            ConfigurationErrors.ThrowIfAny(errors);
+            return new ReloadingRouteTable(
+                builder.Configuration,
+                (routes, problems) => new RelayControlOptions
+                {
+                    LocalDomains = [.. routes.Routes.SelectMany(r => r.Domains).Where(d => !d.IsAny)],
+                    RelayNetworks = [.. trusted, .. ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", problems)],
+                },
+                sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        });
         builder.Services.AddSingleton(sp =>
         {
             ConfigurationErrors.ThrowIfAny(errors);
@@ -40,7 +54,7 @@ public static class FallbackTierBuilderExtensions
             return new QueueRunner(
                 QueueTier.Create(queue.Tier),
                 spool,
-                new RouteTable(routing),
+                sp.GetRequiredService<ReloadingRouteTable>(),
                 new QueueRunnerOptions { HostName = serverName },
                 hints: null,
                 timeProvider: time,
@@ -59,11 +73,7 @@ public static class FallbackTierBuilderExtensions
             var runner = sp.GetRequiredService<QueueRunner>();
             return new SpoolingMessageHandler(runner.Spool, runner, sp.GetService<TimeProvider>());
         });
-        builder.UseRelayControl(_ => new RelayControl(new RelayControlOptions
-        {
-            LocalDomains = [.. routing.Routes.SelectMany(r => r.Domains).Where(d => !d.IsAny)],
-            RelayNetworks = [.. trusted, .. relayNetworks],
-        }));
+        builder.UseRelayControl(sp => sp.GetRequiredService<ReloadingRouteTable>());
         builder.ConfigureServer(options =>
         {
             foreach (var target in queue.Tier.NextTier)

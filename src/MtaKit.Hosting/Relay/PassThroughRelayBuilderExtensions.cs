@@ -29,9 +29,7 @@ public static class PassThroughRelayBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        builder.Services.TryAddSingleton(_ => PassThroughRelaySettings.Read(configuration, configure));
-        builder.Services.TryAddSingleton(sp => new ReloadingPassThroughRelay(
-            sp.GetRequiredService<PassThroughRelaySettings>(), configuration, configure, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new ReloadingPassThroughRelay(configuration, configure, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         builder.Services.TryAddSingleton<IRouteResolver>(sp => sp.GetRequiredService<ReloadingPassThroughRelay>());
         builder.UseMessageHandler(sp => sp.GetRequiredService<ReloadingPassThroughRelay>());
         builder.UseRelayControl(sp => sp.GetRequiredService<ReloadingPassThroughRelay>());

@@ -15,15 +15,16 @@ internal sealed class RelayGeneration : IAsyncDisposable
     private bool _retired;
     private bool _disposed;
 
-    public RelayGeneration(int number, RouteTable routes, RelayControl control, PassThroughRelayHandler handler)
+    public RelayGeneration(string summary, RouteTable routes, RelayControl control, PassThroughRelayHandler handler)
     {
-        Number = number;
+        Summary = summary;
         Routes = routes;
         Control = control;
         Handler = handler;
     }
 
-    public int Number { get; }
+    /// <summary>What it holds, for the reload log line.</summary>
+    public string Summary { get; }
 
     public RouteTable Routes { get; }
 

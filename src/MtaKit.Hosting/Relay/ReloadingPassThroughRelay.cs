@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Primitives;
 using MtaKit.Hosting.Configuration;
 using MtaKit.Relay;
 using MtaKit.Routing;
@@ -18,27 +17,34 @@ namespace MtaKit.Hosting;
 /// </summary>
 internal sealed class ReloadingPassThroughRelay : IMessageHandler, IRelayControl, IRouteResolver, IAsyncDisposable
 {
-    private readonly IConfiguration _mtaKit;
-    private readonly Func<PassThroughRelayOptions, PassThroughRelayOptions>? _configure;
+    private readonly Reloadable<RelayGeneration> _generations;
     private readonly ILogger _logger;
     private readonly TimeProvider? _time;
-    private readonly IDisposable _subscription;
-    private RelayGeneration _current;
     private int _disposed;
 
-    public ReloadingPassThroughRelay(PassThroughRelaySettings initial, IConfiguration mtaKit, Func<PassThroughRelayOptions, PassThroughRelayOptions>? configure, ILoggerFactory? loggers, TimeProvider? time)
+    public ReloadingPassThroughRelay(IConfiguration mtaKit, Func<PassThroughRelayOptions, PassThroughRelayOptions>? configure, ILoggerFactory? loggers, TimeProvider? time)
     {
-        initial.ThrowIfInvalid();
-        _mtaKit = mtaKit;
-        _configure = configure;
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger("MtaKit.Relay");
         _time = time;
-        _current = Build(initial, 1);
-        _subscription = ChangeToken.OnChange(mtaKit.GetReloadToken, Reload);
+        _generations = new Reloadable<RelayGeneration>(
+            mtaKit,
+            "MtaKit:Routing",
+            errors =>
+            {
+                var settings = PassThroughRelaySettings.Read(mtaKit, configure);
+                errors.AddRange(settings.Errors);
+                return errors.Count == 0 ? Build(settings) : null;
+            },
+            generation => generation.Summary,
+            _logger,
+            old => _ = old.RetireAsync().AsTask());
     }
 
     /// <summary>The generation new transactions take.</summary>
-    public RelayGeneration Current => Volatile.Read(ref _current);
+    public RelayGeneration Current => _generations.Current;
+
+    /// <summary>1 for the configuration read at start, then one more per applied reload.</summary>
+    public int Generation => _generations.Generation;
 
     public IReadOnlyList<DomainPattern> AcceptedDomains => Current.Routes.AcceptedDomains;
 
@@ -82,42 +88,16 @@ internal sealed class ReloadingPassThroughRelay : IMessageHandler, IRelayControl
             return;
         }
 
-        _subscription.Dispose();
+        _generations.Dispose();
         await Current.RetireAsync().ConfigureAwait(false);
     }
 
-    private void Reload()
-    {
-        if (Volatile.Read(ref _disposed) == 1)
-        {
-            return;
-        }
-
-        var settings = PassThroughRelaySettings.Read(_mtaKit, _configure);
-        if (settings.Errors.Count > 0)
-        {
-            ReloadLog.Rejected(_logger, "MtaKit:Routing", Current.Number, string.Join(" | ", settings.Errors));
-            return;
-        }
-
-        var old = Current;
-        var next = Build(settings, old.Number + 1);
-        if (Interlocked.CompareExchange(ref _current, next, old) != old)
-        {
-            _ = next.RetireAsync().AsTask(); // another reload won; nothing entered this one
-            return;
-        }
-
-        ReloadLog.Applied(_logger, "MtaKit:Routing", next.Number, $"{settings.Routing.Routes.Count} route(s), {settings.RelayNetworks.Count} relay network(s)");
-        _ = old.RetireAsync().AsTask();
-    }
-
-    private RelayGeneration Build(PassThroughRelaySettings settings, int number)
+    private RelayGeneration Build(PassThroughRelaySettings settings)
     {
         var routes = new RouteTable(settings.Routing);
         var control = new RelayControl(new RelayControlOptions { LocalDomains = routes.AcceptedDomains, RelayNetworks = settings.RelayNetworks });
         var handler = new PassThroughRelayHandler(routes, settings.Relay, settings.Routing.SplitOnRouteChange, _logger, _time);
-        return new RelayGeneration(number, routes, control, handler);
+        return new RelayGeneration($"{settings.Routing.Routes.Count} route(s), {settings.RelayNetworks.Count} relay network(s)", routes, control, handler);
     }
 
     private sealed class Transaction(IMessageTransaction inner, RelayGeneration generation) : IMessageTransaction

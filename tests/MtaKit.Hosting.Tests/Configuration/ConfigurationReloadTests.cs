@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MtaKit.Hosting.Configuration;
 using MtaKit.Hosting.Tests.Health;
 using MtaKit.Hosting.Tests.Hints;
 using MtaKit.Hosting.Tests.Relay;
@@ -34,7 +35,7 @@ public sealed class ConfigurationReloadTests
             Assert.Single(RelayHosts.Delivered(rootA));
 
             WriteSettings(json, b.Hop());
-            await HealthHost.WaitUntilAsync(() => Task.FromResult(reloading.Current.Number == 2), "the routes reload");
+            await HealthHost.WaitUntilAsync(() => Task.FromResult(reloading.Generation == 2), "the routes reload");
 
             await SendAsync(client, "second");
             Assert.Single(RelayHosts.Delivered(rootA));
@@ -66,7 +67,7 @@ public sealed class ConfigurationReloadTests
             await HealthHost.WaitUntilAsync(() => Task.FromResult(logs.Events.Any(e => e.EventId == 7021)), "the invalid reload is logged");
             var line = logs.Events.First(e => e.EventId == 7021).Message;
             Assert.Contains("MtaKit:Routing:Routes:0:NextHops:0:Address", line, StringComparison.Ordinal);
-            Assert.Equal(1, reloading.Current.Number);
+            Assert.Equal(1, reloading.Generation);
 
             await using var client = await RawSmtpClient.ConnectAsync(relay.EndPoint());
             Assert.Equal(220, await client.ReadCodeAsync());
@@ -77,6 +78,47 @@ public sealed class ConfigurationReloadTests
         finally
         {
             await RelayHosts.StopAllAsync(relay, a);
+        }
+    }
+
+    [Fact]
+    public async Task TierRoutesChangedOnDisk_NextDeliveryAttemptUsesNewRoute()
+    {
+        using var dir = new TempDirectory();
+        var root = Path.Combine(dir.Path, "mail");
+        IHost? mailstore = null, tier = null;
+        try
+        {
+            mailstore = await RelayHosts.StartMailstoreAsync(root);
+            var json = Path.Combine(dir.Path, "appsettings.json");
+            WriteSettings(json, RelayHosts.ClosedPort(), $", \"Queue\": {{ \"SpoolPath\": {System.Text.Json.JsonSerializer.Serialize(Path.Combine(dir.Path, "spool"))} }}");
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dir.Path });
+            builder.Configuration.AddJsonFile(json, optional: false, reloadOnChange: true);
+            builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit")).UseFallbackTier();
+            tier = builder.Build();
+            await tier.StartAsync();
+            var runner = tier.Services.GetRequiredService<MtaKit.Queueing.QueueRunner>();
+
+            await using (var client = await RawSmtpClient.ConnectAsync(tier.EndPoint()))
+            {
+                Assert.Equal(220, await client.ReadCodeAsync());
+                Assert.StartsWith("250", await client.CommandAsync("EHLO relay.test"), StringComparison.Ordinal);
+                await SendAsync(client, "held");
+            }
+
+            var entry = Assert.Single(runner.List());
+            await HealthHost.WaitUntilAsync(() => Task.FromResult(runner.List().Single().Attempts >= 1), "the first attempt fails");
+
+            WriteSettings(json, mailstore.Hop(), $", \"Queue\": {{ \"SpoolPath\": {System.Text.Json.JsonSerializer.Serialize(Path.Combine(dir.Path, "spool"))} }}");
+            var routes = tier.Services.GetRequiredService<ReloadingRouteTable>();
+            await HealthHost.WaitUntilAsync(() => Task.FromResult(routes.Generation == 2), "the tier's routes reload");
+            Assert.True(runner.RetryNow(entry.Id));
+
+            await HealthHost.WaitUntilAsync(() => Task.FromResult(RelayHosts.Delivered(root).Length == 1), "the held message is delivered over the new route");
+        }
+        finally
+        {
+            await RelayHosts.StopAllAsync(tier, mailstore);
         }
     }
 
@@ -100,7 +142,7 @@ public sealed class ConfigurationReloadTests
     }
 
     /// <summary>Replaces the file in one rename, so the watcher never reads half of it.</summary>
-    private static void WriteSettings(string path, string nextHop)
+    private static void WriteSettings(string path, string nextHop, string extra = "")
     {
         var text = $$"""
             {
@@ -110,7 +152,7 @@ public sealed class ConfigurationReloadTests
                 "Listeners": { "smtp": { "Endpoint": "127.0.0.1:0" } },
                 "Routing": {
                   "Routes": [ { "Domains": [ "example.test" ], "NextHops": [ { "Address": "{{nextHop}}" } ] } ]
-                }
+                }{{extra}}
               }
             }
             """;
