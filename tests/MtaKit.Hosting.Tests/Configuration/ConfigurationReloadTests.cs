@@ -49,6 +49,46 @@ public sealed class ConfigurationReloadTests
     }
 
     [Fact]
+    public async Task RoutesChangedDuringTransaction_TransactionFinishesOnTheRouteItHadAtMail()
+    {
+        using var dir = new TempDirectory();
+        var rootA = Path.Combine(dir.Path, "a");
+        var rootB = Path.Combine(dir.Path, "b");
+        IHost? a = null, b = null, relay = null;
+        try
+        {
+            a = await RelayHosts.StartMailstoreAsync(rootA);
+            b = await RelayHosts.StartMailstoreAsync(rootB);
+            var json = Path.Combine(dir.Path, "appsettings.json");
+            WriteSettings(json, a.Hop());
+            relay = await StartRelayAsync(json, new CapturingLoggerProvider());
+            var reloading = relay.Services.GetRequiredService<ReloadingPassThroughRelay>();
+
+            await using var client = await RawSmtpClient.ConnectAsync(relay.EndPoint());
+            Assert.Equal(220, await client.ReadCodeAsync());
+            Assert.StartsWith("250", await client.CommandAsync("EHLO client.test"), StringComparison.Ordinal);
+            Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<alice@sender.test>"), StringComparison.Ordinal);
+            Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@example.test>"), StringComparison.Ordinal);
+
+            WriteSettings(json, b.Hop());
+            await HealthHost.WaitUntilAsync(() => Task.FromResult(reloading.Generation == 2), "the routes reload");
+
+            Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<carol@example.test>"), StringComparison.Ordinal);
+            Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+            Assert.StartsWith("250", await client.CommandAsync("Subject: begun before the reload\r\n\r\nbody\r\n."), StringComparison.Ordinal);
+            Assert.Equal(2, RelayHosts.Delivered(rootA).Length);
+            Assert.Empty(RelayHosts.Delivered(rootB));
+
+            await SendAsync(client, "after the reload");
+            Assert.Single(RelayHosts.Delivered(rootB));
+        }
+        finally
+        {
+            await RelayHosts.StopAllAsync(relay, a, b);
+        }
+    }
+
+    [Fact]
     public async Task InvalidRoutesOnDisk_LoggedAndOldRoutesKept()
     {
         using var dir = new TempDirectory();
