@@ -15,77 +15,37 @@ public sealed class ConfigurationReloadTests
     [Fact]
     public async Task RoutesChangedOnDisk_OpenSessionsNextTransactionUsesNewRoute_ConnectionKept()
     {
-        using var dir = new TempDirectory();
-        var rootA = Path.Combine(dir.Path, "a");
-        var rootB = Path.Combine(dir.Path, "b");
-        IHost? a = null, b = null, relay = null;
-        try
-        {
-            a = await RelayHosts.StartMailstoreAsync(rootA);
-            b = await RelayHosts.StartMailstoreAsync(rootB);
-            var json = Path.Combine(dir.Path, "appsettings.json");
-            WriteSettings(json, a.Hop());
-            relay = await StartRelayAsync(json, new CapturingLoggerProvider());
-            var reloading = relay.Services.GetRequiredService<ReloadingPassThroughRelay>();
+        await using var net = await TwoDownstreams.StartAsync();
+        var client = net.Client;
+        await SendAsync(client, "first");
+        Assert.Single(RelayHosts.Delivered(net.RootA));
 
-            await using var client = await RawSmtpClient.ConnectAsync(relay.EndPoint());
-            Assert.Equal(220, await client.ReadCodeAsync());
-            Assert.StartsWith("250", await client.CommandAsync("EHLO client.test"), StringComparison.Ordinal);
-            await SendAsync(client, "first");
-            Assert.Single(RelayHosts.Delivered(rootA));
+        await net.RouteToBAsync();
 
-            WriteSettings(json, b.Hop());
-            await HealthHost.WaitUntilAsync(() => Task.FromResult(reloading.Generation == 2), "the routes reload");
-
-            await SendAsync(client, "second");
-            Assert.Single(RelayHosts.Delivered(rootA));
-            Assert.Single(RelayHosts.Delivered(rootB));
-            Assert.StartsWith("221", await client.CommandAsync("QUIT"), StringComparison.Ordinal);
-        }
-        finally
-        {
-            await RelayHosts.StopAllAsync(relay, a, b);
-        }
+        await SendAsync(client, "second");
+        Assert.Single(RelayHosts.Delivered(net.RootA));
+        Assert.Single(RelayHosts.Delivered(net.RootB));
+        Assert.StartsWith("221", await client.CommandAsync("QUIT"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task RoutesChangedDuringTransaction_TransactionFinishesOnTheRouteItHadAtMail()
     {
-        using var dir = new TempDirectory();
-        var rootA = Path.Combine(dir.Path, "a");
-        var rootB = Path.Combine(dir.Path, "b");
-        IHost? a = null, b = null, relay = null;
-        try
-        {
-            a = await RelayHosts.StartMailstoreAsync(rootA);
-            b = await RelayHosts.StartMailstoreAsync(rootB);
-            var json = Path.Combine(dir.Path, "appsettings.json");
-            WriteSettings(json, a.Hop());
-            relay = await StartRelayAsync(json, new CapturingLoggerProvider());
-            var reloading = relay.Services.GetRequiredService<ReloadingPassThroughRelay>();
+        await using var net = await TwoDownstreams.StartAsync();
+        var client = net.Client;
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<alice@sender.test>"), StringComparison.Ordinal);
+        Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@example.test>"), StringComparison.Ordinal);
 
-            await using var client = await RawSmtpClient.ConnectAsync(relay.EndPoint());
-            Assert.Equal(220, await client.ReadCodeAsync());
-            Assert.StartsWith("250", await client.CommandAsync("EHLO client.test"), StringComparison.Ordinal);
-            Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<alice@sender.test>"), StringComparison.Ordinal);
-            Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@example.test>"), StringComparison.Ordinal);
+        await net.RouteToBAsync();
 
-            WriteSettings(json, b.Hop());
-            await HealthHost.WaitUntilAsync(() => Task.FromResult(reloading.Generation == 2), "the routes reload");
+        Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<carol@example.test>"), StringComparison.Ordinal);
+        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        Assert.StartsWith("250", await client.CommandAsync("Subject: begun before the reload\r\n\r\nbody\r\n."), StringComparison.Ordinal);
+        Assert.Equal(2, RelayHosts.Delivered(net.RootA).Length);
+        Assert.Empty(RelayHosts.Delivered(net.RootB));
 
-            Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<carol@example.test>"), StringComparison.Ordinal);
-            Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
-            Assert.StartsWith("250", await client.CommandAsync("Subject: begun before the reload\r\n\r\nbody\r\n."), StringComparison.Ordinal);
-            Assert.Equal(2, RelayHosts.Delivered(rootA).Length);
-            Assert.Empty(RelayHosts.Delivered(rootB));
-
-            await SendAsync(client, "after the reload");
-            Assert.Single(RelayHosts.Delivered(rootB));
-        }
-        finally
-        {
-            await RelayHosts.StopAllAsync(relay, a, b);
-        }
+        await SendAsync(client, "after the reload");
+        Assert.Single(RelayHosts.Delivered(net.RootB));
     }
 
     [Fact]
@@ -199,5 +159,60 @@ public sealed class ConfigurationReloadTests
         var temp = path + ".tmp";
         File.WriteAllText(temp, text);
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Mailstores A and B, a relay whose appsettings.json routes to A, and a client session after EHLO.</summary>
+    private sealed class TwoDownstreams : IAsyncDisposable
+    {
+        private readonly TempDirectory _dir = new();
+        private IHost? _a, _b, _relay;
+        private string _json = string.Empty;
+
+        public string RootA => Path.Combine(_dir.Path, "a");
+
+        public string RootB => Path.Combine(_dir.Path, "b");
+
+        public RawSmtpClient Client { get; private set; } = null!;
+
+        public static async Task<TwoDownstreams> StartAsync()
+        {
+            var net = new TwoDownstreams();
+            try
+            {
+                net._a = await RelayHosts.StartMailstoreAsync(net.RootA);
+                net._b = await RelayHosts.StartMailstoreAsync(net.RootB);
+                net._json = Path.Combine(net._dir.Path, "appsettings.json");
+                WriteSettings(net._json, net._a.Hop());
+                net._relay = await StartRelayAsync(net._json, new CapturingLoggerProvider());
+                net.Client = await RawSmtpClient.ConnectAsync(net._relay.EndPoint());
+                Assert.Equal(220, await net.Client.ReadCodeAsync());
+                Assert.StartsWith("250", await net.Client.CommandAsync("EHLO client.test"), StringComparison.Ordinal);
+                return net;
+            }
+            catch
+            {
+                await net.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>Rewrites the file to route to B and waits until the relay uses it.</summary>
+        public async Task RouteToBAsync()
+        {
+            WriteSettings(_json, _b!.Hop());
+            var reloading = _relay!.Services.GetRequiredService<ReloadingPassThroughRelay>();
+            await HealthHost.WaitUntilAsync(() => Task.FromResult(reloading.Generation == 2), "the routes reload");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Client is not null)
+            {
+                await Client.DisposeAsync();
+            }
+
+            await RelayHosts.StopAllAsync(_relay, _a, _b);
+            _dir.Dispose();
+        }
     }
 }
