@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MtaKit.Hosting;
+using MtaKit.Hosting.Health;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,7 @@ public static class MtaKitServiceCollectionExtensions
         services.AddMtaKitDns(configuration);
         services.AddSingleton<SmtpServerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpServerHost>());
+        services.AddMtaKitHealth(configuration);
         return builder;
     }
 }

@@ -12,6 +12,7 @@ internal sealed class DnsMetrics : IDisposable
         var meter = CreateMeter(meterFactory, out _ownedMeter);
         Queries = meter.CreateCounter<long>("mtakit.dns.queries", "{query}", "DNS queries sent to a server.");
         CacheHits = meter.CreateCounter<long>("mtakit.dns.cache.hits", "{lookup}", "DNS lookups answered from the cache.");
+        CacheMisses = meter.CreateCounter<long>("mtakit.dns.cache.misses", "{lookup}", "DNS lookups the cache could not answer (sent, or joined a query in flight); hits / (hits + misses) is the hit ratio.");
         Coalesced = meter.CreateCounter<long>("mtakit.dns.coalesced", "{lookup}", "DNS lookups that joined an identical query already in flight.");
         Failures = meter.CreateCounter<long>("mtakit.dns.failures", "{query}", "DNS queries that failed (SERVFAIL, timeout, refused, error), by status.");
         Duration = meter.CreateHistogram<double>("mtakit.dns.query.duration", "s", "Time for a DNS server to answer a query.");
@@ -20,6 +21,8 @@ internal sealed class DnsMetrics : IDisposable
     public Counter<long> Queries { get; }
 
     public Counter<long> CacheHits { get; }
+
+    public Counter<long> CacheMisses { get; }
 
     public Counter<long> Coalesced { get; }
 

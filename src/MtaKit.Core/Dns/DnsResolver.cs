@@ -74,6 +74,11 @@ public sealed class DnsResolver : IDnsResolver, IDisposable
             return cached;
         }
 
+        if (_cache is not null)
+        {
+            _metrics.CacheMisses.Add(1, typeTag);
+        }
+
         var mine = new TaskCompletionSource<DnsAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var task = _inFlight.GetOrAdd(key, mine.Task);
         if (task != mine.Task)

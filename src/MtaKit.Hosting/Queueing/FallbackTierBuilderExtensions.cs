@@ -21,7 +21,8 @@ public static class FallbackTierBuilderExtensions
     /// the one named by <c>MtaKit:Queue:Tier:Policy</c>, among the built-in ones and those added with
     /// <see cref="AddTierPolicy{TPolicy}(MtaKitBuilder)"/>. Routes whose next hop is <c>mx</c> deliver by MX
     /// through the shared DNS resolver (<c>MtaKit:Delivery:MxPort</c>, <c>PreferIPv6</c>, <c>MtaSts</c>:
-    /// RFC 8461 policies honoured, on by default).
+    /// RFC 8461 policies honoured, on by default). Routes and relay networks follow configuration
+    /// reloads (the next delivery attempt uses the new routes).
     /// </summary>
     public static MtaKitBuilder UseFallbackTier(this MtaKitBuilder builder)
     {
@@ -30,8 +31,9 @@ public static class FallbackTierBuilderExtensions
         var queue = new QueueOptions();
         builder.Configuration.GetSection("Queue").Bind(queue);
         errors.AddRange(queue.Validate());
-        var routing = RoutingConfigurationReader.Read(builder.Configuration, errors);
-        var relayNetworks = ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors);
+        // read here for the start-up errors; ReloadingRouteTable builds (and rebuilds) the routes
+        RoutingConfigurationReader.Read(builder.Configuration, errors);
+        ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", errors);
         var trusted = ConfigurationErrors.ReadNetworks(builder.Configuration, "Queue:TrustedTierNetworks", errors);
         var mxPort = MtaKitConfigurationReader.Get(builder.Configuration, "Delivery:MxPort", 25, "MtaKit:", errors);
         var preferIPv6 = MtaKitConfigurationReader.Get(builder.Configuration, "Delivery:PreferIPv6", false, "MtaKit:", errors);
@@ -41,6 +43,18 @@ public static class FallbackTierBuilderExtensions
             errors.Add($"MtaKit:Delivery:MxPort: {mxPort} is not a TCP port (1-65535; MX hosts listen on 25).");
         }
 
+        builder.Services.AddSingleton(sp =>
+        {
+            ConfigurationErrors.ThrowIfAny(errors);
+            return new ReloadingRouteTable(
+                builder.Configuration,
+                (routes, problems) => new RelayControlOptions
+                {
+                    LocalDomains = [.. routes.Routes.SelectMany(r => r.Domains).Where(d => !d.IsAny)],
+                    RelayNetworks = [.. trusted, .. ConfigurationErrors.ReadNetworks(builder.Configuration, "Routing:RelayNetworks", problems)],
+                },
+                sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        });
         builder.Services.AddSingleton(sp =>
         {
             ITierPolicy? policy = null;
@@ -74,14 +88,16 @@ public static class FallbackTierBuilderExtensions
             return new QueueRunner(
                 QueueTier.Create(queue.Tier),
                 spool,
-                new RouteTable(routing),
+                sp.GetRequiredService<ReloadingRouteTable>(),
                 runnerOptions,
                 policy,
                 hints: null,
                 timeProvider: time,
                 logger: sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Queue"));
         });
-        builder.Services.AddHostedService(sp => new QueueRunnerHost(sp.GetRequiredService<QueueRunner>()));
+        builder.Services.AddSingleton(sp => new QueueGauges(
+            sp.GetRequiredService<QueueRunner>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        builder.Services.AddHostedService(sp => new QueueRunnerHost(sp.GetRequiredService<QueueRunner>(), sp.GetRequiredService<QueueGauges>()));
         builder.Services.AddHostedService(sp => new QueueControlServer(
             sp.GetRequiredService<QueueRunner>(),
             queue.SpoolPath,
@@ -92,11 +108,7 @@ public static class FallbackTierBuilderExtensions
             var runner = sp.GetRequiredService<QueueRunner>();
             return new SpoolingMessageHandler(runner.Spool, runner, sp.GetService<TimeProvider>());
         });
-        builder.UseRelayControl(_ => new RelayControl(new RelayControlOptions
-        {
-            LocalDomains = [.. routing.Routes.SelectMany(r => r.Domains).Where(d => !d.IsAny)],
-            RelayNetworks = [.. trusted, .. relayNetworks],
-        }));
+        builder.UseRelayControl(sp => sp.GetRequiredService<ReloadingRouteTable>());
         builder.ConfigureServer(options =>
         {
             foreach (var target in queue.Tier.NextTier)
@@ -144,8 +156,11 @@ public static class FallbackTierBuilderExtensions
         return builder;
     }
 
-    private sealed class QueueRunnerHost(QueueRunner runner) : IHostedService
+    // holds the gauges so they exist while the runner runs
+    private sealed class QueueRunnerHost(QueueRunner runner, QueueGauges gauges) : IHostedService
     {
+        public QueueGauges Gauges => gauges;
+
         public Task StartAsync(CancellationToken cancellationToken) => runner.StartAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => runner.StopAsync();

@@ -18,7 +18,9 @@ public static class PassThroughRelayBuilderExtensions
     /// when the configuration states that every downstream offers them
     /// (<c>MtaKit:Routing:Routes:&lt;i&gt;:Offers:Dsn|BinaryMime|SmtpUtf8</c> and, for the global
     /// fallback hosts, <c>MtaKit:Routing:FallbackOffers:...</c>). Configuration problems stop the
-    /// host at start with <c>Invalid MtaKit configuration</c>. See docs/relay.md.
+    /// host at start with <c>Invalid MtaKit configuration</c>. Routes, relay networks and relay options
+    /// follow configuration reloads: each transaction keeps the version it began with at MAIL, an
+    /// invalid reload is logged and ignored (docs/operations.md). See docs/relay.md.
     /// </summary>
     /// <param name="builder">The MtaKit builder.</param>
     /// <param name="configure">Optional code-level edit of the relay options read from configuration (timeouts, budget).</param>
@@ -27,34 +29,10 @@ public static class PassThroughRelayBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        builder.Services.TryAddSingleton(_ => PassThroughRelaySettings.Read(configuration, configure));
-        builder.Services.TryAddSingleton<IRouteResolver>(sp =>
-        {
-            var settings = sp.GetRequiredService<PassThroughRelaySettings>();
-            settings.ThrowIfInvalid();
-            return new RouteTable(settings.Routing);
-        });
-        builder.UseMessageHandler(sp =>
-        {
-            var settings = sp.GetRequiredService<PassThroughRelaySettings>();
-            settings.ThrowIfInvalid();
-            return new PassThroughRelayHandler(
-                sp.GetRequiredService<IRouteResolver>(),
-                settings.Relay,
-                settings.Routing.SplitOnRouteChange,
-                sp.GetService<ILoggerFactory>()?.CreateLogger("MtaKit.Relay"),
-                sp.GetService<TimeProvider>());
-        });
-        builder.UseRelayControl(sp =>
-        {
-            var settings = sp.GetRequiredService<PassThroughRelaySettings>();
-            settings.ThrowIfInvalid();
-            return new RelayControl(new RelayControlOptions
-            {
-                LocalDomains = sp.GetRequiredService<IRouteResolver>().AcceptedDomains,
-                RelayNetworks = settings.RelayNetworks,
-            });
-        });
+        builder.Services.TryAddSingleton(sp => new ReloadingPassThroughRelay(configuration, configure, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IRouteResolver>(sp => sp.GetRequiredService<ReloadingPassThroughRelay>());
+        builder.UseMessageHandler(sp => sp.GetRequiredService<ReloadingPassThroughRelay>());
+        builder.UseRelayControl(sp => sp.GetRequiredService<ReloadingPassThroughRelay>());
         builder.ConfigureServer(options =>
         {
             var drop = PassThroughRelaySettings.DownstreamDependent & ~PassThroughRelaySettings.Read(configuration, configure).Offered;
