@@ -27,6 +27,9 @@ internal sealed class CaptureServer : IAsyncDisposable
 
     public ConcurrentQueue<CapturedMessage> Messages { get; } = new();
 
+    /// <summary>Recipient domains accepted besides <see cref="Domain"/>.</summary>
+    public ConcurrentBag<string> AcceptedDomains { get; } = [];
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>The domain the interop Postfix and Exim route to this server (pNNNNN.port.test).</summary>
@@ -119,7 +122,16 @@ internal sealed class CaptureServer : IAsyncDisposable
                         await WriteAsync(stream, "250 2.1.0 Ok\r\n");
                         break;
                     case "RCPT":
-                        rcpts.Add(text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
+                        // Only this server's own domain: a message a shared Postfix or Exim deferred in an
+                        // earlier test and now retries to a recycled port is refused, not counted here.
+                        var rcpt = text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+                        if (!AcceptedDomains.Append(Domain).Any(d => rcpt.Contains("@" + d + ">", StringComparison.OrdinalIgnoreCase)))
+                        {
+                            await WriteAsync(stream, "550 5.1.1 Not a recipient of this capture server\r\n");
+                            break;
+                        }
+
+                        rcpts.Add(rcpt);
                         await WriteAsync(stream, "250 2.1.5 Ok\r\n");
                         break;
                     case "DATA":
@@ -243,6 +255,9 @@ internal sealed class CaptureServer : IAsyncDisposable
 internal sealed record CapturedMessage(string ReversePath, string[] ForwardPaths, byte[] Bytes)
 {
     public string Text => Encoding.UTF8.GetString(Bytes);
+
+    /// <summary>The reverse-path address without brackets and MAIL parameters.</summary>
+    public string Sender => ReversePath[1..ReversePath.IndexOf('>', StringComparison.Ordinal)];
 
     /// <summary>The message without the leading Received: trace fields every hop prepends.</summary>
     public byte[] WithoutTrace => InteropMessage.StripReceived(Bytes);

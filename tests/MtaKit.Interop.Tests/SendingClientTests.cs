@@ -109,6 +109,7 @@ public sealed class SendingClientTests
 
         // The MTA routes p<relay port>.port.test to the relay; the relay routes *.port.test to the capture.
         var to = $"user@p{relay.Port}.port.test";
+        capture.AcceptedDomains.Add($"p{relay.Port}.port.test");
         var message = InteropMessage.Create("sender@client.test", to, $"{mta}-sender-{tls}");
         var file = Path.Combine(dir.Path, "message.eml");
         await InteropMessage.WriteForSwaksAsync(file, message);
