@@ -22,7 +22,7 @@ internal sealed class RelayHost : IAsyncDisposable
 
     public int Port => EndPoint.Port;
 
-    public static async Task<RelayHost> StartAsync(int nextHopPort, Action<Dictionary<string, string?>>? configure = null, bool withAuthenticator = false)
+    public static async Task<RelayHost> StartAsync(int nextHopPort, Action<Dictionary<string, string?>>? configure = null, bool withAuthenticator = false, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -35,6 +35,11 @@ internal sealed class RelayHost : IAsyncDisposable
         configure?.Invoke(settings);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         var mtakit = builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit")).UsePassThroughRelay();
         if (withAuthenticator)
         {
