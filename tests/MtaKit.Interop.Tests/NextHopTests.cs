@@ -9,18 +9,20 @@ namespace MtaKit.Interop.Tests;
 public sealed class NextHopTests
 {
     [SkippableTheory]
-    [InlineData("postfix", false)]
-    [InlineData("postfix", true)]
-    [InlineData("exim", false)]
-    [InlineData("exim", true)]
-    public async Task Relay_ToMtaNextHop_BodyByteIdenticalAtFinalHop(string mta, bool pipelined)
+    [InlineData("postfix", false, true)]
+    [InlineData("postfix", true, true)]
+    [InlineData("postfix", true, false)]
+    [InlineData("exim", false, true)]
+    [InlineData("exim", true, true)]
+    [InlineData("exim", true, false)]
+    public async Task Relay_ToMtaNextHop_BodyByteIdenticalAtFinalHop(string mta, bool pipelined, bool downstreamChunking)
     {
         var peer = Peers.Mta(mta);
         using var dir = new TempDirectory();
         await using var capture = CaptureServer.Start();
-        await using var relay = await RelayHost.StartAsync(peer.Port);
+        await using var relay = await RelayHost.StartAsync(peer.Port, downstreamChunking: downstreamChunking);
         var to = $"user@{capture.Domain}";
-        var message = InteropMessage.Create("sender@client.test", to, $"{mta}-nexthop-{pipelined}");
+        var message = InteropMessage.Create("sender@client.test", to, $"{mta}-nexthop-{pipelined}-{downstreamChunking}");
         var file = Path.Combine(dir.Path, "message.eml");
         await InteropMessage.WriteForSwaksAsync(file, message);
 

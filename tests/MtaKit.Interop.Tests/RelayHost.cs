@@ -10,7 +10,8 @@ namespace MtaKit.Interop.Tests;
 /// <summary>
 /// The InboundRelay sample's host (AddMtaKit + UsePassThroughRelay) built in process from key/value
 /// configuration: one listener on a free loopback port, every *.port.test recipient routed to one
-/// next hop.
+/// next hop. <c>downstreamChunking: false</c> makes the relay send DATA (dot-stuffed) even to a
+/// next hop that offers CHUNKING (Postfix and Exim both do, so BDAT is the default path to them).
 /// </summary>
 internal sealed class RelayHost : IAsyncDisposable
 {
@@ -22,7 +23,7 @@ internal sealed class RelayHost : IAsyncDisposable
 
     public int Port => EndPoint.Port;
 
-    public static async Task<RelayHost> StartAsync(int nextHopPort, Action<Dictionary<string, string?>>? configure = null, bool withAuthenticator = false, TimeProvider? time = null)
+    public static async Task<RelayHost> StartAsync(int nextHopPort, Action<Dictionary<string, string?>>? configure = null, bool withAuthenticator = false, TimeProvider? time = null, bool downstreamChunking = true)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -40,7 +41,7 @@ internal sealed class RelayHost : IAsyncDisposable
             builder.Services.AddSingleton(time);
         }
 
-        var mtakit = builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit")).UsePassThroughRelay();
+        var mtakit = builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit")).UsePassThroughRelay(o => o with { Client = o.Client with { UseChunking = downstreamChunking } });
         if (withAuthenticator)
         {
             mtakit.UseAuthenticator<FixedAuthenticator>();
