@@ -65,7 +65,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         var duplicates = delivered.Count - distinct.Count;
         var unacknowledged = distinct.Count(id => !acknowledged.ContainsKey(id));
         output.WriteLine($"attempted={attempted} acknowledged={acknowledged.Count} refused_or_cut={failedAttempts} delivered={delivered.Count} distinct={distinct.Count} lost={lost.Count} duplicates={duplicates} delivered_without_250={unacknowledged} kills={kills}");
-        Assert.True(acknowledged.Count > 100, $"too little load: {acknowledged.Count} acknowledged");
+        Assert.True(acknowledged.Count >= 50, $"too little load: {acknowledged.Count} acknowledged");
         Assert.Empty(lost);
 
         async Task ClientLoopAsync(int n)
