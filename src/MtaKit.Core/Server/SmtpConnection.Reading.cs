@@ -109,9 +109,14 @@ internal sealed partial class SmtpConnection
     {
         var discarding = false;
         var max = _limits.MaxCommandLineLength + 2;
+
+        // The timeout bounds the whole line, not the gap between two reads: a client that drips one
+        // byte per interval (slowloris) must not hold the connection forever.
+        var started = _server.Time.GetTimestamp();
         while (true)
         {
-            if (await NextAsync(timeout).ConfigureAwait(false) is not { } result)
+            var remaining = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - _server.Time.GetElapsedTime(started);
+            if (await NextAsync(remaining == Timeout.InfiniteTimeSpan || remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero).ConfigureAwait(false) is not { } result)
             {
                 return LineStatus.Closed;
             }
