@@ -1,9 +1,10 @@
-// The load harness's MtaKit host (bench/load/run.sh). One binary, two roles, chosen by the first argument:
+// The load harness's MtaKit host (bench/load/run.sh). One binary, three roles, chosen by the first argument:
 //
 //   relay  the inbound pass-through relay with the benchmark stage set pinned in bench/load/relay.json:
 //          DNSBL against a local static zone (bench/load/bench.zone, no network DNS), the embedded scanners,
 //          relay control (RelayNetworks 127.0.0.0/8), no greeting pause. As samples/MtaKit.Samples.InboundRelay
 //          plus the stages.
+//   bare   the relay without stages (exactly samples/MtaKit.Samples.InboundRelay): what the stages cost.
 //   tier   the fallback tier (fsync before 250, then delivery by the queue runner), configured by
 //          bench/load/tier.json; as samples/MtaKit.Samples.FallbackTier.
 //
@@ -14,9 +15,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MtaKit.Hosting;
 
-if (args.Length == 0 || (args[0] != "relay" && args[0] != "tier"))
+if (args.Length == 0 || args[0] is not ("relay" or "bare" or "tier"))
 {
-    await Console.Error.WriteLineAsync("usage: MtaKit.LoadHost relay|tier --config=PATH [--Key=Value ...]");
+    await Console.Error.WriteLineAsync("usage: MtaKit.LoadHost relay|bare|tier --config=PATH [--Key=Value ...]");
     return 2;
 }
 
@@ -41,6 +42,10 @@ var mtaKit = builder.Services.AddMtaKit(builder.Configuration.GetSection("MtaKit
 if (role == "relay")
 {
     mtaKit.UseDnsbl().UseScanning().UsePassThroughRelay();
+}
+else if (role == "bare")
+{
+    mtaKit.UsePassThroughRelay();
 }
 else
 {

@@ -7,6 +7,7 @@
 #             mtakit       MtaKit.LoadHost relay: pass-through relay with the benchmark stage set
 #                          (bench/load/relay.json: DNSBL on a local static zone, embedded scanners,
 #                          relay control, no greeting pause); answers 250 only after the sink did
+#             mtakit-bare  the same relay without stages (samples/MtaKit.Samples.InboundRelay): the stages' cost
 #             mtakit-tier  MtaKit.LoadHost tier: fallback tier (bench/load/tier.json), spool on ext4,
 #                          fsync before 250, then delivery by the queue runner
 #             custom       PEER_CMD with {PORT} and {SINK_PORT}; PEER_NAME labels it
@@ -40,8 +41,8 @@
 set -uo pipefail
 
 PEER=${1:-}; SCENARIO=${2:-}
-usage() { echo "usage: $0 {sink|mtakit|mtakit-tier|postfix|exim|haraka|custom} {A|B|C|D|E}" >&2; exit 2; }
-case "$PEER" in sink|mtakit|mtakit-tier|postfix|exim|haraka|custom) ;; *) usage ;; esac
+usage() { echo "usage: $0 {sink|mtakit|mtakit-bare|mtakit-tier|postfix|exim|haraka|custom} {A|B|C|D|E}" >&2; exit 2; }
+case "$PEER" in sink|mtakit|mtakit-bare|mtakit-tier|postfix|exim|haraka|custom) ;; *) usage ;; esac
 PEER_LABEL=$PEER
 if [ "$PEER" = custom ]; then
   [ -n "${PEER_CMD:-}" ] || { echo "PEER=custom needs PEER_CMD" >&2; exit 2; }
@@ -182,7 +183,7 @@ stop_peer() {
           pid_alive "$mpid" && kill -KILL "$mpid"
         fi
       fi ;;
-    exim|haraka|custom|mtakit|mtakit-tier)
+    exim|haraka|custom|mtakit|mtakit-bare|mtakit-tier)
       if pid_alive "$PEER_PID"; then
         local kids
         kids=$(children_of "$PEER_PID")
@@ -445,7 +446,7 @@ start_mtakit() {  # relay|tier
   local args=(--MtaKit:Listeners:smtp:Endpoint="127.0.0.1:$PEER_PORT"
               --MtaKit:Routing:Routes:0:NextHops:0:Address="127.0.0.1:$SINK_PORT"
               --MtaKit:TempDirectory="$d/tmp")
-  if [ "$role" = relay ]; then
+  if [ "$role" != tier ]; then
     cfg=$HERE/../relay.json
     args+=(--MtaKit:Dns:StaticZoneFiles:0="$HERE/../bench.zone")
   else
@@ -533,6 +534,7 @@ case "$PEER" in
   haraka)  start_haraka;  TARGET_PORT=$PEER_PORT ;;
   custom)  start_custom;  TARGET_PORT=$PEER_PORT ;;
   mtakit)  start_mtakit relay; TARGET_PORT=$PEER_PORT ;;
+  mtakit-bare) start_mtakit bare; TARGET_PORT=$PEER_PORT ;;
   mtakit-tier) start_mtakit tier; TARGET_PORT=$PEER_PORT ;;
 esac
 log "peer up (pid ${PEER_PID:-none}); target 127.0.0.1:$TARGET_PORT"

@@ -48,15 +48,31 @@ internal sealed class MessageParts
         var stream = content.OpenRead();
         await using (stream.ConfigureAwait(false))
         {
-            using var copy = new MemoryStream(checked((int)Math.Max(content.Length, 0)));
-            await stream.CopyToAsync(copy).ConfigureAwait(false);
-            raw = copy.ToArray();
+            // Read straight into the one array the scanners share (no growing copy); a content whose
+            // Length is off still gets read whole.
+            raw = new byte[checked((int)Math.Max(content.Length, 0))];
+            var read = await stream.ReadAtLeastAsync(raw, raw.Length, throwOnEndOfStream: false).ConfigureAwait(false);
+            if (read < raw.Length)
+            {
+                raw = raw[..read];
+            }
+            else
+            {
+                using var rest = new MemoryStream();
+                await stream.CopyToAsync(rest).ConfigureAwait(false);
+                if (rest.Length > 0)
+                {
+                    raw = [.. raw, .. rest.ToArray()];
+                }
+            }
         }
 
         var parts = new List<DecodedPart>();
         var notes = new List<string>();
         long expanded = 0;
-        var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false)).ConfigureAwait(false);
+
+        // persistent: part contents stay views into raw (kept alive by this object) instead of copies.
+        var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), persistent: true).ConfigureAwait(false);
         using var iterator = new MimeIterator(message);
         var index = 0;
         while (iterator.MoveNext())
