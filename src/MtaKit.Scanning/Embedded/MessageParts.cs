@@ -83,7 +83,10 @@ internal sealed class MessageParts
             }
 
             index++;
-            using var decoded = new MemoryStream();
+            // Sized to the encoded length (the decoded one is at most that), so the stream never grows;
+            // when they are equal (7bit, 8bit, binary) its buffer is the part's bytes as they are.
+            var encodedLength = part.Content?.Stream is { CanSeek: true } encoded ? encoded.Length : 0;
+            using var decoded = new MemoryStream(checked((int)encodedLength));
             if (part.Content is not null)
             {
                 await part.Content.DecodeToAsync(decoded).ConfigureAwait(false);
@@ -91,7 +94,7 @@ internal sealed class MessageParts
 
             var fileName = part.FileName;
             var description = fileName is null ? $"part {index} ({part.ContentType.MimeType})" : $"attachment '{fileName}'";
-            var bytes = decoded.ToArray();
+            var bytes = decoded.Length == decoded.Capacity ? decoded.GetBuffer() : decoded.ToArray();
             parts.Add(new DecodedPart(description, fileName, part.ContentType.MimeType.ToLowerInvariant(), bytes, false, 0));
             ExpandArchive(bytes, fileName ?? description, 1, parts, notes, ref expanded);
         }
