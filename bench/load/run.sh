@@ -7,6 +7,7 @@
 #   mtakit       MtaKit pass-through relay, benchmark stage set (relay.json: DNSBL on a local static
 #                zone, embedded scanners, relay control, no greeting pause)
 #   mtakit-tier  MtaKit fallback tier (tier.json: fsync before 250, then delivery)
+#   (mtakit-bare the relay without stages; not in the default PEERS)
 #   postfix      Postfix as a relay (queue, then deliver)
 #   exim         Exim as a relay (immediate delivery)
 #   haraka       Haraka with smtp_forward (no queue)
