@@ -17,13 +17,7 @@ public class DataStreamingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var sb = new StringBuilder("From: a@example.com\r\nTo: b@example.net\r\nSubject: benchmark\r\n\r\n");
-        var i = 0;
-        while (sb.Length < MessageSize)
-        {
-            sb.Append(i++ % 10 == 0 ? "..a line that was dot-stuffed by the client\r\n" : "The quick brown fox jumps over the lazy dog 0123456789 abcdefghij\r\n");
-        }
-
+        var sb = BenchMessages.Build(MessageSize, "..a line that was dot-stuffed by the client\r\n");
         sb.Append(".\r\n");
         _wire = Encoding.ASCII.GetBytes(sb.ToString());
     }

@@ -155,7 +155,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             foreach (var (hop, fallback) in match.NextHops.Select(h => (h, false)).Concat(match.FallbackHosts.Select(h => (h, true))))
             {
                 var pool = owner.Pool(fallback ? null : match.Route, fallback ? SmtpClientProtocol.Smtp : Protocol(hop));
-                var lease = await pool.RentAsync(Endpoint(hop), cancellationToken).ConfigureAwait(false);
+                var (lease, reply) = await MailOnAsync(pool, hop, cancellationToken).ConfigureAwait(false);
                 if (!lease.Succeeded)
                 {
                     RelayLog.HopFailed(owner._logger, QueueId, hop.Text, lease.Failure!);
@@ -164,8 +164,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                     continue;
                 }
 
-                var reply = await lease.Connection!.MailAsync(mail.ReversePath?.Address ?? string.Empty, MailParameters(), cancellationToken).ConfigureAwait(false);
-                if (reply.IsPositive)
+                if (reply!.IsPositive)
                 {
                     _lease = lease;
                     _hop = hop;
@@ -185,6 +184,31 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             }
 
             return SmtpVerdict.Defer(451, "4.4.1", "Next hop unavailable: try again later", "no downstream: " + last);
+        }
+
+        /// <summary>
+        /// Rents a connection to the hop and sends MAIL. A pooled connection that the peer dropped while
+        /// idle fails before any reply to this transaction; it is replaced by a fresh one (at most as many
+        /// times as the pool holds connections, then once more), so a stale connection never defers the client.
+        /// </summary>
+        private async ValueTask<(SmtpClientLease Lease, SmtpReply? Reply)> MailOnAsync(SmtpClientPool pool, NextHop hop, CancellationToken cancellationToken)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var lease = await pool.RentAsync(Endpoint(hop), cancellationToken).ConfigureAwait(false);
+                if (!lease.Succeeded)
+                {
+                    return (lease, null);
+                }
+
+                var reply = await lease.Connection!.MailAsync(mail.ReversePath?.Address ?? string.Empty, MailParameters(), cancellationToken).ConfigureAwait(false);
+                if (reply.IsPositive || !lease.IsReused || lease.Connection.Fault is null || attempt > owner._options.Pool.MaxConnectionsPerEndpoint)
+                {
+                    return (lease, reply);
+                }
+
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         private SmtpClientMailParameters MailParameters() => new()

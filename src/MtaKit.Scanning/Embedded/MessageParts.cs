@@ -48,15 +48,31 @@ internal sealed class MessageParts
         var stream = content.OpenRead();
         await using (stream.ConfigureAwait(false))
         {
-            using var copy = new MemoryStream(checked((int)Math.Max(content.Length, 0)));
-            await stream.CopyToAsync(copy).ConfigureAwait(false);
-            raw = copy.ToArray();
+            // Read straight into the one array the scanners share (no growing copy); a content whose
+            // Length is off still gets read whole.
+            raw = new byte[checked((int)Math.Max(content.Length, 0))];
+            var read = await stream.ReadAtLeastAsync(raw, raw.Length, throwOnEndOfStream: false).ConfigureAwait(false);
+            if (read < raw.Length)
+            {
+                raw = raw[..read];
+            }
+            else
+            {
+                using var rest = new MemoryStream();
+                await stream.CopyToAsync(rest).ConfigureAwait(false);
+                if (rest.Length > 0)
+                {
+                    raw = [.. raw, .. rest.ToArray()];
+                }
+            }
         }
 
         var parts = new List<DecodedPart>();
         var notes = new List<string>();
         long expanded = 0;
-        var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false)).ConfigureAwait(false);
+
+        // persistent: part contents stay views into raw (kept alive by this object) instead of copies.
+        var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), persistent: true).ConfigureAwait(false);
         using var iterator = new MimeIterator(message);
         var index = 0;
         while (iterator.MoveNext())
@@ -67,7 +83,10 @@ internal sealed class MessageParts
             }
 
             index++;
-            using var decoded = new MemoryStream();
+            // Sized to the encoded length (the decoded one is at most that), so the stream never grows;
+            // when they are equal (7bit, 8bit, binary) its buffer is the part's bytes as they are.
+            var encodedLength = part.Content?.Stream is { CanSeek: true } encoded ? encoded.Length : 0;
+            using var decoded = new MemoryStream(checked((int)encodedLength));
             if (part.Content is not null)
             {
                 await part.Content.DecodeToAsync(decoded).ConfigureAwait(false);
@@ -75,7 +94,7 @@ internal sealed class MessageParts
 
             var fileName = part.FileName;
             var description = fileName is null ? $"part {index} ({part.ContentType.MimeType})" : $"attachment '{fileName}'";
-            var bytes = decoded.ToArray();
+            var bytes = decoded.Length == decoded.Capacity ? decoded.GetBuffer() : decoded.ToArray();
             parts.Add(new DecodedPart(description, fileName, part.ContentType.MimeType.ToLowerInvariant(), bytes, false, 0));
             ExpandArchive(bytes, fileName ?? description, 1, parts, notes, ref expanded);
         }

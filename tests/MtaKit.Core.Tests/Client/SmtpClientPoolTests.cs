@@ -13,7 +13,7 @@ public sealed class SmtpClientPoolTests
     {
         var esmtp = new FakeEsmtp();
         await using var server = new FakeSmtpServer(esmtp.RunAsync);
-        await using var pool = new SmtpClientPool(Options, new SmtpClientPoolOptions { MaxMessagesPerConnection = 3 });
+        await using var pool = new SmtpClientPool(Options, new SmtpClientPoolOptions { MaxMessagesPerConnection = 3, ResetBeforeReuse = true });
 
         for (var i = 0; i < 7; i++)
         {
@@ -25,6 +25,24 @@ public sealed class SmtpClientPoolTests
         Assert.Equal(3, server.Sessions); // 3 + 3 + 1
         Assert.Equal(1, pool.IdleConnections);
         Assert.Equal(4, server.Commands.Count(c => c == "RSET")); // before each reuse
+    }
+
+    [Fact]
+    public async Task SendAsync_DefaultOptions_ReuseWithoutRset()
+    {
+        var esmtp = new FakeEsmtp();
+        await using var server = new FakeSmtpServer(esmtp.RunAsync);
+        await using var pool = new SmtpClientPool(Options);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var results = await pool.SendAsync(server.Endpoint, Envelope(i), new BytesContent($"m{i}\r\n"));
+            Assert.Equal(DeliveryStatus.Accepted, Assert.Single(results).Status);
+        }
+
+        Assert.Equal(5, esmtp.Messages.Count);
+        Assert.Equal(1, server.Sessions);
+        Assert.DoesNotContain("RSET", server.Commands);
     }
 
     [Fact]

@@ -21,6 +21,12 @@ public enum FakeBehaviour
 
     /// <summary>Answers DATA with 354, reads the message and never gives the final reply.</summary>
     HangAfterData,
+
+    /// <summary>
+    /// Takes one message per connection, then closes the connection without a reply when the next MAIL
+    /// arrives (a server whose idle timeout fired just as a pooled connection was reused).
+    /// </summary>
+    CloseAtSecondMail,
 }
 
 /// <summary>A small scripted SMTP server on loopback for the failures a real server does not produce on demand.</summary>
@@ -31,6 +37,7 @@ internal sealed class FakeDownstream : IAsyncDisposable
     private readonly List<TcpClient> _clients = [];
     private readonly Task _loop;
     private int _sessions;
+    private int _messages;
 
     public FakeDownstream(FakeBehaviour behaviour)
     {
@@ -41,6 +48,9 @@ internal sealed class FakeDownstream : IAsyncDisposable
     public string Hop => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     public int Sessions => Volatile.Read(ref _sessions);
+
+    /// <summary>Messages taken (<see cref="FakeBehaviour.CloseAtSecondMail"/> only).</summary>
+    public int Messages => Volatile.Read(ref _messages);
 
     private async Task AcceptLoopAsync(FakeBehaviour behaviour)
     {
@@ -79,6 +89,7 @@ internal sealed class FakeDownstream : IAsyncDisposable
             using var reader = new StreamReader(stream, Encoding.ASCII);
             async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), _stop.Token);
             await Say("220 fake.test ESMTP");
+            var delivered = 0;
             while (await reader.ReadLineAsync(_stop.Token) is { } line)
             {
                 var verb = line.Split(' ', ':')[0].ToUpperInvariant();
@@ -87,8 +98,21 @@ internal sealed class FakeDownstream : IAsyncDisposable
                     case "EHLO" or "HELO" or "LHLO":
                         await Say("250 fake.test");
                         break;
+                    case "MAIL" when behaviour == FakeBehaviour.CloseAtSecondMail && delivered > 0:
+                        client.Close();
+                        return;
                     case "MAIL":
                         await Say(behaviour == FakeBehaviour.DeferMail ? "451 4.3.0 Try again later" : "250 2.1.0 Ok");
+                        break;
+                    case "DATA" when behaviour == FakeBehaviour.CloseAtSecondMail:
+                        await Say("354 go ahead");
+                        while (await reader.ReadLineAsync(_stop.Token) is { } body && body != ".")
+                        {
+                        }
+
+                        delivered++;
+                        Interlocked.Increment(ref _messages);
+                        await Say("250 2.0.0 Ok: queued");
                         break;
                     case "RCPT":
                         await Say(behaviour == FakeBehaviour.DeferRcpt ? "450 4.2.0 Mailbox busy" : "250 2.1.5 Ok");

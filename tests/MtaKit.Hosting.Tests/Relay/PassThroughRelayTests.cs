@@ -348,6 +348,29 @@ public sealed class PassThroughRelayTests
     }
 
     [Fact]
+    public async Task PooledConnectionDroppedAtMail_NewConnectionTakesTransaction()
+    {
+        // No RSET health check before reuse: a pooled connection that dies at MAIL is replaced, the client never sees it.
+        await using var fake = new FakeDownstream(FakeBehaviour.CloseAtSecondMail);
+        var relay = await RelayHosts.StartRelayAsync(fake.Hop, configure: RelayHosts.ShortTimeouts);
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var t = await RelayTransaction.SendAsync(relay.EndPoint(), "alice@sender.test", ["bob@example.test"], Message("stale " + i));
+                Assert.True(t.Accepted, $"{i}: {t.Rcpts[0]} / {t.Data}");
+            }
+
+            Assert.Equal(3, fake.Messages);
+            Assert.Equal(3, fake.Sessions);
+        }
+        finally
+        {
+            await RelayHosts.StopAllAsync(relay);
+        }
+    }
+
+    [Fact]
     public async Task ManyMessages_FewerDownstreamSessionsThanMessages()
     {
         using var dir = new TempDirectory();
