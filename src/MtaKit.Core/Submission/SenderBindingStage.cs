@@ -12,15 +12,18 @@ namespace MtaKit;
 /// </summary>
 public sealed class SenderBindingStage : IMailStage, IRcptStage, IDataStage
 {
+    private const string StageName = "sender-binding";
     private readonly Dictionary<string, Grant> _grants;
     private readonly SenderBindingOptions _options;
     private readonly ILogger _logger;
+    private readonly PolicyMetrics _metrics;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="options">The grants (validated here).</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="meterFactory">Creates the "MtaKit" meter (<c>mtakit.policy.verdicts</c>, stage <c>sender-binding</c>); a shared one by default.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public SenderBindingStage(SenderBindingOptions options, ILogger<SenderBindingStage>? logger = null)
+    public SenderBindingStage(SenderBindingOptions options, ILogger<SenderBindingStage>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
@@ -31,6 +34,7 @@ public sealed class SenderBindingStage : IMailStage, IRcptStage, IDataStage
 
         _options = options;
         _logger = logger ?? NullLogger<SenderBindingStage>.Instance;
+        _metrics = new PolicyMetrics(meterFactory);
         _grants = new Dictionary<string, Grant>(StringComparer.OrdinalIgnoreCase);
         foreach (var (user, list) in options.Senders)
         {
@@ -77,6 +81,7 @@ public sealed class SenderBindingStage : IMailStage, IRcptStage, IDataStage
         if (sender.Length == 0 || !MaySendAs(user, sender))
         {
             SubmissionLog.SenderRefused(_logger, user, context.Session.RemoteEndPoint.Address.ToString(), sender, "MAIL FROM");
+            _metrics.Count(StageName, "reject");
             return SmtpVerdict.Reject(553, "5.7.1", $"Sender address <{sender}> not allowed for authenticated user", "sender not granted to " + user);
         }
 
@@ -92,6 +97,7 @@ public sealed class SenderBindingStage : IMailStage, IRcptStage, IDataStage
             && context.Transaction.Recipients.Count >= _options.MaxRecipientsPerMessage)
         {
             SubmissionLog.TooManyRecipients(_logger, context.Session.AuthenticatedUser, context.Session.RemoteEndPoint.Address.ToString(), _options.MaxRecipientsPerMessage);
+            _metrics.Count(StageName, "reject");
             return SmtpVerdict.Reject(550, "5.5.3", $"Too many recipients: at most {_options.MaxRecipientsPerMessage} per message", "recipient cap");
         }
 
@@ -111,6 +117,7 @@ public sealed class SenderBindingStage : IMailStage, IRcptStage, IDataStage
         var from = context.Headers[HeaderId.From];
         if (from is null || !InternetAddressList.TryParse(from, out var list) || list.Mailboxes.FirstOrDefault() is null)
         {
+            _metrics.Count(StageName, "reject");
             return SmtpVerdict.Reject(550, "5.6.0", "Message has no valid From header", "no From header");
         }
 
@@ -119,6 +126,7 @@ public sealed class SenderBindingStage : IMailStage, IRcptStage, IDataStage
             if (!MaySendAs(user, mailbox.Address))
             {
                 SubmissionLog.SenderRefused(_logger, user, context.Session.RemoteEndPoint.Address.ToString(), mailbox.Address, "From header");
+                _metrics.Count(StageName, "reject");
                 return SmtpVerdict.Reject(553, "5.7.1", $"From address <{mailbox.Address}> not allowed for authenticated user", "From not granted to " + user);
             }
         }

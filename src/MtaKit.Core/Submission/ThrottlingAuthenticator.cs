@@ -18,14 +18,16 @@ public sealed class ThrottlingAuthenticator : ISmtpAuthenticator
     private readonly IHintsStore _store;
     private readonly AuthThrottleOptions _options;
     private readonly ILogger _logger;
+    private readonly PolicyMetrics _metrics;
 
     /// <summary>Creates the throttle around <paramref name="inner"/>.</summary>
     /// <param name="inner">The authenticator that checks the passwords.</param>
     /// <param name="store">Where the failures are counted.</param>
     /// <param name="options">The limits (validated here).</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="meterFactory">Creates the "MtaKit" meter (<c>mtakit.policy.verdicts</c>, stage <c>auth</c>); a shared one by default.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public ThrottlingAuthenticator(ISmtpAuthenticator inner, IHintsStore store, AuthThrottleOptions? options = null, ILogger<ThrottlingAuthenticator>? logger = null)
+    public ThrottlingAuthenticator(ISmtpAuthenticator inner, IHintsStore store, AuthThrottleOptions? options = null, ILogger<ThrottlingAuthenticator>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(store);
@@ -40,6 +42,7 @@ public sealed class ThrottlingAuthenticator : ISmtpAuthenticator
         _store = store;
         _options = options;
         _logger = logger ?? NullLogger<ThrottlingAuthenticator>.Instance;
+        _metrics = new PolicyMetrics(meterFactory);
     }
 
     /// <inheritdoc/>
@@ -51,12 +54,14 @@ public sealed class ThrottlingAuthenticator : ISmtpAuthenticator
         if (_options.MaxFailuresPerIp > 0 && await _store.GetAsync(BlockKey("ip", network), cancellationToken).ConfigureAwait(false) is not null)
         {
             SubmissionLog.AuthThrottled(_logger, userName, session.RemoteEndPoint.Address.ToString(), "client " + network);
+            _metrics.Count("auth", "throttled");
             return Throttled;
         }
 
         if (_options.MaxFailuresPerUser > 0 && await _store.GetAsync(BlockKey("user", UserKey(userName)), cancellationToken).ConfigureAwait(false) is not null)
         {
             SubmissionLog.AuthThrottled(_logger, userName, session.RemoteEndPoint.Address.ToString(), "user");
+            _metrics.Count("auth", "throttled");
             return Throttled;
         }
 
@@ -70,8 +75,11 @@ public sealed class ThrottlingAuthenticator : ISmtpAuthenticator
         ArgumentNullException.ThrowIfNull(userName);
         if (await _inner.AuthenticateAsync(session, userName, password, cancellationToken).ConfigureAwait(false))
         {
+            _metrics.Count("auth", "pass");
             return true;
         }
+
+        _metrics.Count("auth", "reject");
 
         var network = Network(session);
         var ipFailures = await CountAsync("ip", network, _options.MaxFailuresPerIp, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,14 +37,14 @@ public static class SubmissionBuilderExtensions
             var store = HintsConfiguration.ResolveStore(sp, configuration, "AUTH throttling", errors);
             ConfigurationErrors.ThrowIfAny(errors);
             var users = new UsersFileAuthenticator(path!, sp.GetService<ILogger<UsersFileAuthenticator>>());
-            return new ThrottlingAuthenticator(users, store, throttle, sp.GetService<ILogger<ThrottlingAuthenticator>>());
+            return new ThrottlingAuthenticator(users, store, throttle, sp.GetService<ILogger<ThrottlingAuthenticator>>(), sp.GetService<IMeterFactory>());
         });
         builder.UseStage(sp =>
         {
             var errors = new List<string>();
             var options = ReadSenders(configuration.GetSection("Auth"), errors);
             ConfigurationErrors.ThrowIfAny(errors);
-            return new SenderBindingStage(options, sp.GetService<ILogger<SenderBindingStage>>());
+            return new SenderBindingStage(options, sp.GetService<ILogger<SenderBindingStage>>(), sp.GetService<IMeterFactory>());
         });
         builder.UseStage(sp => new SubmissionHeadersStage(sp.GetService<TimeProvider>(), null, sp.GetService<ILogger<SubmissionHeadersStage>>()));
         return builder;
@@ -66,7 +67,7 @@ public static class SubmissionBuilderExtensions
             ConfigurationErrors.ThrowIfAny(errors);
             try
             {
-                return new DkimSigningStage(options, sp.GetService<ILogger<DkimSigningStage>>());
+                return new DkimSigningStage(options, sp.GetService<ILogger<DkimSigningStage>>(), sp.GetService<IMeterFactory>());
             }
             catch (ArgumentException e)
             {

@@ -86,3 +86,60 @@ public sealed class ThrottlingAuthenticatorTests
 
     private static string Plain(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + user + "\0" + password));
 }
+
+public sealed class SubmissionMetricsTests
+{
+    [Fact]
+    public async Task ThrottlingAuthenticator_Outcomes_CountedOnItsOwnMeter()
+    {
+        using var factory = new TestMeterFactory();
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (factory.Meters.Contains(instrument.Meter) && instrument.Name == "mtakit.policy.verdicts")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(k => k.Key, k => k.Value);
+            counts.AddOrUpdate($"{t["stage"]}/{t["outcome"]}", value, (_, v) => v + value);
+        });
+        listener.Start();
+        var time = new FakeTimeProvider();
+        var sut = new ThrottlingAuthenticator(new TestAuthenticator(), new InMemoryHintsStore(timeProvider: time), new AuthThrottleOptions { MaxFailuresPerUser = 1 }, meterFactory: factory);
+        var session = UsersFileTests.Session();
+
+        Assert.True(await sut.AuthenticateAsync(session, "alice", "secret", CancellationToken.None));
+        Assert.False(await sut.AuthenticateAsync(session, "alice", "wrong", CancellationToken.None));
+        Assert.NotNull(await sut.CheckAttemptAsync(session, "alice", CancellationToken.None));
+
+        Assert.Equal(1, counts.GetValueOrDefault("auth/pass"));
+        Assert.Equal(1, counts.GetValueOrDefault("auth/reject"));
+        Assert.Equal(1, counts.GetValueOrDefault("auth/throttled"));
+    }
+
+    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public List<System.Diagnostics.Metrics.Meter> Meters { get; } = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options.Name, options.Version, options.Tags, this);
+            Meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in Meters)
+            {
+                meter.Dispose();
+            }
+        }
+    }
+}

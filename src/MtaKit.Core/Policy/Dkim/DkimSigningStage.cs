@@ -18,15 +18,18 @@ namespace MtaKit;
 /// </summary>
 public sealed class DkimSigningStage : IDataStage
 {
+    private const string StageName = "dkim-sign";
     private readonly Dictionary<string, DkimSigner[]> _signers;
     private readonly string[] _headers;
     private readonly ILogger _logger;
+    private readonly PolicyMetrics _metrics;
 
     /// <summary>Creates the stage and reads the keys.</summary>
     /// <param name="options">The keys and signed headers (validated here).</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="meterFactory">Creates the "MtaKit" meter (<c>mtakit.policy.verdicts</c>, stage <c>dkim-sign</c>: signed, unsigned, failed); a shared one by default.</param>
     /// <exception cref="ArgumentException">The options are invalid or a key file holds no usable private key.</exception>
-    public DkimSigningStage(DkimSigningOptions options, ILogger<DkimSigningStage>? logger = null)
+    public DkimSigningStage(DkimSigningOptions options, ILogger<DkimSigningStage>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate().ToList();
@@ -53,6 +56,7 @@ public sealed class DkimSigningStage : IDataStage
         _signers = signers.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
         _headers = [.. options.SignedHeaders];
         _logger = logger ?? NullLogger<DkimSigningStage>.Instance;
+        _metrics = new PolicyMetrics(meterFactory);
     }
 
     /// <summary>Returns the signing domain for a From domain: the domain itself or its nearest parent with keys; <see langword="null"/> when none has keys.</summary>
@@ -89,6 +93,7 @@ public sealed class DkimSigningStage : IDataStage
         else
         {
             DkimSigningLog.NotSigned(_logger, context.Transaction.Id, from ?? "(no From)");
+            _metrics.Count(StageName, "unsigned");
         }
 
         return await next(context).ConfigureAwait(false);
@@ -107,6 +112,7 @@ public sealed class DkimSigningStage : IDataStage
             catch (FormatException e)
             {
                 DkimSigningLog.SigningFailed(_logger, context.Transaction.Id, domain, e);
+                _metrics.Count(StageName, "failed");
                 return;
             }
         }
@@ -123,6 +129,7 @@ public sealed class DkimSigningStage : IDataStage
             catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or CryptoException)
             {
                 DkimSigningLog.SigningFailed(_logger, context.Transaction.Id, domain, e);
+                _metrics.Count(StageName, "failed");
                 return;
             }
 
@@ -138,6 +145,7 @@ public sealed class DkimSigningStage : IDataStage
         }
 
         DkimSigningLog.Signed(_logger, context.Transaction.Id, domain, string.Join(',', signers.Select(s => s.Selector)));
+        _metrics.Count(StageName, "signed");
     }
 
     private static bool TryCreateSigner(DkimSigningKey key, out DkimSigner signer, out string problem)
