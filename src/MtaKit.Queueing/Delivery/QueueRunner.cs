@@ -28,6 +28,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
     private readonly SmtpClientPool _lmtpPool;
     private readonly ConcurrentDictionary<QueueId, SpoolEntry> _entries = new();
     private readonly ConcurrentDictionary<QueueId, bool> _inFlight = new();
+    private readonly ConcurrentDictionary<QueueId, bool> _rerun = new();
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -198,6 +199,9 @@ public sealed partial class QueueRunner : IAsyncDisposable
             {
                 if (!_inFlight.TryAdd(id, true))
                 {
+                    // Due again while its attempt still runs (the attempt rescheduled it to a time that has
+                    // already passed, or an admin asked to retry now): run it once the attempt is over.
+                    _rerun.TryAdd(id, true);
                     continue;
                 }
 
@@ -212,6 +216,11 @@ public sealed partial class QueueRunner : IAsyncDisposable
                         finally
                         {
                             _inFlight.TryRemove(id, out _);
+                            if (_rerun.TryRemove(id, out _) && _entries.TryGetValue(id, out var current) && !current.Frozen)
+                            {
+                                Scheduler.Schedule(id, current.NextAttempt);
+                            }
+
                             _slots.Release();
                         }
                     },
