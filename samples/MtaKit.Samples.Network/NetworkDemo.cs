@@ -7,8 +7,9 @@ namespace MtaKit.Samples.Network;
 
 /// <summary>
 /// Runs the demo network in one process: a Mailstore for example.test, two fallback tiers with short
-/// windows, two inbound relays (pass-through, embedded scanners, DNSBL from a static zone), demo traffic,
-/// and a report of every message's fate checked against the Maildirs and spools.
+/// windows, two inbound relays (pass-through, embedded scanners, DNSBL from a static zone; relay1 is the
+/// domain's MX), an outbound relay (submission with STARTTLS + AUTH, DKIM signing, its own tier delivering
+/// by MX), demo traffic, and a report of every message's fate checked against the Maildirs and spools.
 /// </summary>
 public static class NetworkDemo
 {
