@@ -47,6 +47,7 @@ public static class NetworkDemo
         var down = new IPEndPoint(IPAddress.Loopback, downPort);
         var files = await OutboundFiles.CreateAsync(Path.Combine(run, "outbound"), "outbound." + NetworkHosts.Domain, cancellationToken).ConfigureAwait(false);
         var zone = NetworkHosts.WriteZone(run, files.DkimPublicKey);
+        Say($"outbound relay files in {Path.Combine(run, "outbound")}: self-signed certificate, users file, DKIM key; zone {zone}");
         var mxPort = NetworkHosts.ClosedPort();
         var hosts = new List<(string Name, IHost Host)>();
         try

@@ -35,8 +35,8 @@ internal sealed record OutboundFiles
     public static async Task<OutboundFiles> CreateAsync(string directory, string hostName, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        using var tlsKey = RSA.Create(2048);
-        var request = new CertificateRequest("CN=" + hostName, tlsKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var tlsKey = ECDsa.Create(ECCurve.NamedCurves.nistP256); // quick to generate, unlike a second RSA key
+        var request = new CertificateRequest("CN=" + hostName, tlsKey, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(hostName);
         request.CertificateExtensions.Add(san.Build());
