@@ -76,11 +76,12 @@ public static class NetworkDemo
             Say($"tier2      window {options.Tier2Window.TotalSeconds:0}s retry {options.Retry} last tier   smtp {tier2.EndPoint()}  spool {Path.Combine(run, "spool", "tier2")}");
             Say($"relay1     smtp {relay1.EndPoint()}  proxied {relay1.EndPoint("proxied")} (PROXY protocol from 127.0.0.0/8)");
             Say($"relay2     smtp {relay2.EndPoint()}  proxied {relay2.EndPoint("proxied")} (PROXY protocol from 127.0.0.0/8)");
-            Say($"late.example.test next hop {late} is down (a Mailstore starts there at +{options.LateMailstoreStart.TotalSeconds:0}s); down.example.test next hop {down} stays down");
+            Say($"late.example.test next hop {late} is down (a Mailstore starts there {options.LateMailstoreStart.TotalSeconds:0}s after the traffic begins); down.example.test next hop {down} stays down");
             Say($"relay1 is the MX of {NetworkHosts.Domain} (mx1.{NetworkHosts.Domain} = 127.0.0.1, MX port {mxPort}); {NetworkHosts.NullMxDomain} publishes a null MX");
             Say($"outbound   submission {outbound.EndPoint("submission")} (STARTTLS + AUTH, user {files.User})  DKIM d={NetworkHosts.Domain} s={NetworkHosts.DkimSelector}  route * -> mx  spool {Path.Combine(run, "spool", "outbound")}");
 
             var messages = Messages();
+            var lateStart = clock.Elapsed + options.LateMailstoreStart; // the tier windows count from the messages' arrival too
             var replies = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var m in messages)
             {
@@ -111,7 +112,7 @@ public static class NetworkDemo
             var deadline = clock.Elapsed + options.Timeout;
             while (true)
             {
-                if (!lateStarted && clock.Elapsed >= options.LateMailstoreStart)
+                if (!lateStarted && clock.Elapsed >= lateStart)
                 {
                     await StartAsync("mailstore-late", NetworkHosts.Mailstore("mailstore-late", late.ToString(), Path.Combine(run, "maildirs-late"), "late.example.test", [])).ConfigureAwait(false);
                     lateStarted = true;
