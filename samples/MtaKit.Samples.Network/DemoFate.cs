@@ -18,6 +18,9 @@ public enum DemoFate
     /// <summary>Still held in tier 2's spool.</summary>
     InTier2,
 
+    /// <summary>Still held in the outbound relay's spool.</summary>
+    InOutbound,
+
     /// <summary>Returned to the sender as a delivery status notification (found in the sender's Maildir).</summary>
     Dsn,
 }

@@ -9,7 +9,7 @@ public sealed record DemoMessageOutcome
     /// <summary>What the message demonstrates.</summary>
     public required string Description { get; init; }
 
-    /// <summary>The relay it was sent to (relay1 or relay2).</summary>
+    /// <summary>The relay it was sent to (relay1, relay2, or outbound for a submission).</summary>
     public required string Relay { get; init; }
 
     /// <summary>Envelope sender.</summary>
@@ -29,6 +29,9 @@ public sealed record DemoMessageOutcome
 
     /// <summary>The Maildir file (or spool file) holding it, relative to the run directory; null when rejected or missing.</summary>
     public string? Location { get; init; }
+
+    /// <summary>The DKIM verification of a submitted message as delivered (e.g. <c>pass d=example.test s=net1</c>); null for mail not signed by the outbound relay.</summary>
+    public string? Dkim { get; init; }
 
     /// <summary>Whether <see cref="Observed"/> is <see cref="Expected"/> (and, for a rejection, the reply is the expected one).</summary>
     public required bool AsExpected { get; init; }

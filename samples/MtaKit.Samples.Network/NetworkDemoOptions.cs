@@ -18,7 +18,7 @@ public sealed class NetworkDemoOptions
     /// <summary>Retry rules of both tiers.</summary>
     public string Retry { get; init; } = "F,1m,3s";
 
-    /// <summary>When the Mailstore for late.example.test starts, counted from the start of the run.</summary>
+    /// <summary>When the Mailstore for late.example.test starts, counted from the start of the demo traffic (like the tier windows, which count from each message's arrival).</summary>
     public TimeSpan LateMailstoreStart { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the demo waits for every accepted message to reach its final place.</summary>

@@ -1,6 +1,7 @@
 // The Network sample: the whole demo network in one process (a Mailstore, two fallback tiers, two
-// inbound relays, each its own generic host), then demo traffic through it and a report that is
-// checked against what the Maildirs and spools really hold.
+// inbound relays, an outbound relay with submission and DKIM signing, each its own generic host),
+// then demo traffic through it and a report that is checked against what the Maildirs and spools
+// really hold.
 //
 //   dotnet run --project samples/MtaKit.Samples.Network               # run the demo, print the report
 //   dotnet run --project samples/MtaKit.Samples.Network -- --serve    # then keep the network up for swaks
