@@ -36,7 +36,7 @@ public sealed record RoutingOptions
             {
                 if (seen.TryGetValue(d, out var other))
                 {
-                    yield return $"MtaKit:Routing:Routes:{i}:Domains: the pattern '{d}' is already used by MtaKit:Routing:Routes:{other} (a duplicate pattern is ambiguous).";
+                    yield return $"MtaKit:Routing:Routes:{i}:Domains: the pattern '{d}' is already used by MtaKit:Routing:Routes:{other} (a duplicate pattern is ambiguous): remove it from one of the two routes, or merge them into one route (a route takes several Domains and several NextHops); patterns compare case-insensitively and ignore a trailing dot.";
                 }
                 else
                 {

@@ -68,6 +68,7 @@ internal static class Replies
     public static readonly PreparedReply TooManyErrors = new(421, "4.7.0", "Too many errors: closing connection");
     public static readonly PreparedReply TooManyMessages = new(421, "4.7.0", "Too many messages in one session: closing connection");
     public static readonly PreparedReply Timeout = new(421, "4.4.2", "Timeout: closing connection");
+    public static readonly PreparedReply DataTooSlow = new(421, "4.4.2", "Data transfer too slow: closing connection");
     public static readonly PreparedReply ShuttingDown = new(421, "4.3.2", "Service shutting down: try again later");
     public static readonly PreparedReply EarlyTalker = new(554, "5.7.1", "Protocol violation: talked before the greeting");
 }

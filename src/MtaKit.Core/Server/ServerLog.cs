@@ -30,6 +30,9 @@ internal static partial class ServerLog
     [LoggerMessage(1012, LogLevel.Information, "relay-authorised {SessionId} client=[{Client}] rcpt=<{Recipient}> reason={Reason}")]
     public static partial void RelayAuthorised(ILogger logger, string sessionId, IPAddress client, string recipient, string reason);
 
+    [LoggerMessage(1013, LogLevel.Warning, "slow-data {SessionId} client=[{Client}] bytes={Bytes} seconds={Seconds}: below MinimumDataRate, answered 421 4.4.2")]
+    public static partial void DataTooSlow(ILogger logger, string sessionId, IPAddress client, long bytes, long seconds);
+
     [LoggerMessage(1020, LogLevel.Information, "message {QueueId} session={SessionId} client=[{Client}] helo={Helo} from=<{Sender}> rcpts={Recipients} size={Size} verdict={Verdict} reply=\"{Reply}\" reason={Reason} ms={Milliseconds}")]
     public static partial void Transaction(ILogger logger, string queueId, string sessionId, IPAddress client, string? helo, string sender, string recipients, long size, VerdictKind verdict, SmtpReply reply, string? reason, long milliseconds);
 

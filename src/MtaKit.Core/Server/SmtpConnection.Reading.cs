@@ -78,6 +78,12 @@ internal sealed partial class SmtpConnection
                     continue;
                 }
 
+                if (_dataDeadline)
+                {
+                    // The whole-transfer deadline of MinimumDataRate, not the idle timeout, ran out.
+                    return await DataTooSlowAsync().ConfigureAwait(false);
+                }
+
                 if (_session.HeloName is not null || _greeted)
                 {
                     WriteRaw(Replies.Timeout);
@@ -90,11 +96,55 @@ internal sealed partial class SmtpConnection
         }
         finally
         {
+            _dataDeadline = false;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private async ValueTask<ReadResult?> NextAsync(TimeSpan timeout)
+    /// <summary>Starts measuring a message transfer (after 354, or at the first BDAT chunk of a message).</summary>
+    private void StartDataTransfer()
+    {
+        _dataStarted = _server.Time.GetTimestamp();
+        _dataReceived = 0;
+    }
+
+    /// <summary>Waits for more message data: <see cref="SmtpLimits.DataTimeout"/> bounds each wait, <see cref="SmtpLimits.MinimumDataRate"/> the whole transfer.</summary>
+    private async ValueTask<ReadResult?> NextDataAsync()
+    {
+        var timeout = _limits.DataTimeout;
+        var deadline = false;
+        if (_limits.MinimumDataRate > 0)
+        {
+            var allowed = _limits.DataRateGracePeriod + TimeSpan.FromSeconds((double)_dataReceived / _limits.MinimumDataRate);
+            var left = allowed - _server.Time.GetElapsedTime(_dataStarted);
+            if (left <= TimeSpan.Zero)
+            {
+                // Checked before the read too: bytes already buffered (tiny pipelined BDAT chunks) must not dodge it.
+                return await DataTooSlowAsync().ConfigureAwait(false);
+            }
+
+            if (left < timeout)
+            {
+                timeout = left;
+                deadline = true;
+            }
+        }
+
+        return await NextAsync(timeout, deadline).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers 421 4.4.2 to a transfer below <see cref="SmtpLimits.MinimumDataRate"/>, logs it, and ends the session.</summary>
+    private async ValueTask<ReadResult?> DataTooSlowAsync()
+    {
+        var seconds = (long)_server.Time.GetElapsedTime(_dataStarted).TotalSeconds;
+        ServerLog.DataTooSlow(_server.Logger, _session.Id, Client, _dataReceived, seconds);
+        WriteRaw(Replies.DataTooSlow);
+        await FlushAsync().ConfigureAwait(false);
+        _closeReason = "data too slow";
+        return null;
+    }
+
+    private async ValueTask<ReadResult?> NextAsync(TimeSpan timeout, bool dataDeadline = false)
     {
         if (!_needMore && _reader.TryRead(out var buffered))
         {
@@ -102,6 +152,7 @@ internal sealed partial class SmtpConnection
         }
 
         _needMore = false;
+        _dataDeadline = dataDeadline;
         return await ReadMoreAsync(timeout).ConfigureAwait(false);
     }
 
@@ -170,12 +221,13 @@ internal sealed partial class SmtpConnection
     {
         while (true)
         {
-            if (await NextAsync(_limits.DataTimeout).ConfigureAwait(false) is not { } result)
+            if (await NextDataAsync().ConfigureAwait(false) is not { } result)
             {
                 return false;
             }
 
             var buffer = result.Buffer;
+            _dataReceived += buffer.Length;
             long offset = 0;
             foreach (var segment in buffer)
             {
@@ -204,7 +256,7 @@ internal sealed partial class SmtpConnection
         var remaining = size;
         while (remaining > 0)
         {
-            if (await NextAsync(_limits.DataTimeout).ConfigureAwait(false) is not { } result)
+            if (await NextDataAsync().ConfigureAwait(false) is not { } result)
             {
                 _close = true;
                 return false;
@@ -212,6 +264,7 @@ internal sealed partial class SmtpConnection
 
             var buffer = result.Buffer;
             var take = Math.Min(remaining, buffer.Length);
+            _dataReceived += take;
             if (target is not null)
             {
                 foreach (var segment in buffer.Slice(0, take))

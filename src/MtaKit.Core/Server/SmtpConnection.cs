@@ -43,6 +43,9 @@ internal sealed partial class SmtpConnection
     private volatile bool _drainWake;
     private bool _needMore;
     private bool _greeted;
+    private long _dataStarted;
+    private long _dataReceived;
+    private bool _dataDeadline;
 
     public SmtpConnection(ServerRuntime server, ListenerRuntime listener, Socket socket)
     {
@@ -704,6 +707,7 @@ internal sealed partial class SmtpConnection
         WriteRaw(Replies.StartData);
         var buffer = new MessageBuffer(_limits.MemoryBufferThreshold, _server.Options.TempDirectory);
         var decoder = new DataDecoder(buffer, _limits.MaxMessageSize);
+        StartDataTransfer();
         bool complete;
         try
         {
@@ -745,6 +749,12 @@ internal sealed partial class SmtpConnection
         {
             WriteError(Replies.BdatSyntax, CommandText());
             return;
+        }
+
+        if (_bdatBuffer is null)
+        {
+            // The rate is measured over the whole message (every chunk of it), so tiny chunks do not reset it.
+            StartDataTransfer();
         }
 
         if (!Has(SmtpExtensions.Chunking))

@@ -30,8 +30,14 @@ public sealed record SmtpLimits
     /// <summary>How long the server waits for a command (RFC 5321 4.5.3.2.7: at least 5 minutes). <value>The default value is 5 minutes.</value></summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long the server waits for each block of message data. <value>The default value is 3 minutes.</value></summary>
+    /// <summary>How long the server waits for each block of message data (an idle timeout; <see cref="MinimumDataRate"/> bounds the whole transfer). <value>The default value is 3 minutes.</value></summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Slowest average transfer accepted during DATA/BDAT, in bytes per second, once <see cref="DataRateGracePeriod"/> has passed; 0 turns the check off. A client below it gets 421 4.4.2 and is closed (as Postfix's <c>smtpd_min_data_rate</c>). <value>The default value is 500.</value></summary>
+    public int MinimumDataRate { get; init; } = 500;
+
+    /// <summary>Time a message transfer may take regardless of its rate: the transfer may last this long plus one second per <see cref="MinimumDataRate"/> bytes received. <value>The default value is 3 minutes.</value></summary>
+    public TimeSpan DataRateGracePeriod { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>The command timeout while the listener is above <see cref="OverloadThreshold"/> of its connections (as Postfix's stress mode). <value>The default value is 10 seconds.</value></summary>
     public TimeSpan OverloadCommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -57,6 +63,8 @@ public sealed record SmtpLimits
         if (MaxMessagesPerConnection < 1) yield return $"{prefix}MaxMessagesPerConnection must be at least 1.";
         if (CommandTimeout <= TimeSpan.Zero) yield return $"{prefix}CommandTimeout must be positive.";
         if (DataTimeout <= TimeSpan.Zero) yield return $"{prefix}DataTimeout must be positive.";
+        if (MinimumDataRate < 0) yield return $"{prefix}MinimumDataRate must be 0 (off) or a positive number of bytes per second.";
+        if (DataRateGracePeriod <= TimeSpan.Zero) yield return $"{prefix}DataRateGracePeriod must be positive.";
         if (OverloadCommandTimeout <= TimeSpan.Zero) yield return $"{prefix}OverloadCommandTimeout must be positive.";
         if (OverloadThreshold is <= 0 or > 1) yield return $"{prefix}OverloadThreshold must be in (0, 1].";
         if (Ipv6PrefixLength is < 32 or > 128) yield return $"{prefix}Ipv6PrefixLength must be 32 to 128.";

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace MtaKit.Hosting.Health;
 
@@ -12,7 +14,8 @@ internal static class HealthServiceCollectionExtensions
     /// <summary>
     /// Adds the checks (scanner pools, next hops, spool disk space) to the host's
     /// <c>HealthCheckService</c>, so checks the application adds with <c>AddHealthChecks()</c> count
-    /// too, and the endpoint (after the SMTP host, so it opens last and its stop hook runs first).
+    /// too, and the endpoint (after the SMTP host, so it opens last and its stop hook runs first);
+    /// and raises the host's shutdown timeout to fit the stop sequence (<see cref="ShutdownTimeoutSetup"/>).
     /// </summary>
     public static void AddMtaKitHealth(this IServiceCollection services, IConfiguration mtaKit)
     {
@@ -33,5 +36,6 @@ internal static class HealthServiceCollectionExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddHostedService(sp => sp.GetRequiredService<HealthEndpointService>());
+        services.AddSingleton<IPostConfigureOptions<HostOptions>>(new ShutdownTimeoutSetup(mtaKit));
     }
 }

@@ -70,7 +70,7 @@ public sealed class TierOptions
             }
             catch (RetryRuleFormatException ex)
             {
-                errors.Add($"{section}:Retry is invalid: {ex.Message}");
+                errors.Add($"{section}:Retry is invalid: {ex.Message} Write one schedule of ';'-separated steps, each F,<cutoff>,<interval> (fixed) or G,<cutoff>,<interval>,<factor> (growing), with times in w, d, h, m or s, like 'F,2h,15m; G,16h,1h,1.5; F,4d,6h'; or rule lines '<domain pattern> <error kind> <schedule>' (docs/queueing.md, Retry rules).");
             }
         }
 

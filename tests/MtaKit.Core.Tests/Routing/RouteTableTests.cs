@@ -30,7 +30,7 @@ public sealed class RouteTableTests
     public void Constructor_DuplicatePattern_FailsNamingBothRoutes()
     {
         var e = Assert.Throws<ArgumentException>(() => CreateSut(R("Example.TEST.", "10.0.0.1:25"), R("example.test", "10.0.0.2:25")));
-        Assert.Contains("MtaKit:Routing:Routes:1:Domains: the pattern 'example.test' is already used by MtaKit:Routing:Routes:0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("MtaKit:Routing:Routes:1:Domains: the pattern 'example.test' is already used by MtaKit:Routing:Routes:0 (a duplicate pattern is ambiguous): remove it from one of the two routes, or merge them into one route", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

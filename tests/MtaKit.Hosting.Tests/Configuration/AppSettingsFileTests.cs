@@ -68,7 +68,7 @@ public sealed class AppSettingsFileTests : IDisposable
               "Routing": { "Routes": [ { "Domains": [ "example.test" ], "NextHops": [ "127.0.0.1:2601" ] },
                                        { "Domains": [ "Example.test" ], "NextHops": [ "127.0.0.1:2602" ] } ] } }
             """,
-            "MtaKit:Routing:Routes:1:Domains: the pattern 'example.test' is already used by MtaKit:Routing:Routes:0"
+            "MtaKit:Routing:Routes:1:Domains: the pattern 'example.test' is already used by MtaKit:Routing:Routes:0 (a duplicate pattern is ambiguous): remove it from one of the two routes, or merge them into one route"
         },
         {
             "mailstore",

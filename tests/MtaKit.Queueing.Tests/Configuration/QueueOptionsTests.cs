@@ -67,7 +67,7 @@ public sealed class QueueOptionsTests
             [
                 "MtaKit:Queue:Tier:Name must not be empty.",
                 "MtaKit:Queue:Tier:Window must be a positive time span (like 06:00:00), not 00:00:00.",
-                "MtaKit:Queue:Tier:Retry is invalid: Retry rule error at column 8: expected a time unit (w, d, h, m or s) after '15' in the interval, found the end (in 'F,2h,15').",
+                "MtaKit:Queue:Tier:Retry is invalid: Retry rule error at column 8: expected a time unit (w, d, h, m or s) after '15' in the interval, found the end (in 'F,2h,15'). Write one schedule of ';'-separated steps, each F,<cutoff>,<interval> (fixed) or G,<cutoff>,<interval>,<factor> (growing), with times in w, d, h, m or s, like 'F,2h,15m; G,16h,1h,1.5; F,4d,6h'; or rule lines '<domain pattern> <error kind> <schedule>' (docs/queueing.md, Retry rules).",
                 "MtaKit:Queue:Tier:NextTier:1 must be 'host' or 'host:port' (port 1-65535), not 'bad.example:99999'.",
                 "MtaKit:Queue:DelayWarning must be a positive time span, not -01:00:00.",
                 "MtaKit:Queue:TrustedTierNetworks:0 must be a network like 10.0.0.0/8 or an address, not '10.0.0.0/33'.",
