@@ -123,23 +123,28 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 return SmtpVerdict.Defer(452, "4.5.3", "Recipient of another destination: send it in a new transaction", "route change");
             }
 
-            if (_lease is null)
-            {
-                var opened = await OpenAsync(match, context.Aborted).ConfigureAwait(false);
-                if (opened is not null)
-                {
-                    return opened;
-                }
-
-                _route = match;
-            }
-
             var downstream = new SmtpClientRecipient(context.Recipient.Address)
             {
                 Notify = context.Parameters.Notify,
                 OriginalRecipient = context.Parameters.OriginalRecipient,
             };
-            var reply = await _lease!.Connection!.RcptAsync(downstream, context.Aborted).ConfigureAwait(false);
+            SmtpReply reply;
+            if (_lease is null)
+            {
+                var (refusal, first) = await OpenAsync(match, downstream, context.Aborted).ConfigureAwait(false);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+
+                _route = match;
+                reply = first!;
+            }
+            else
+            {
+                reply = await _lease.Connection!.RcptAsync(downstream, context.Aborted).ConfigureAwait(false);
+            }
+
             if (reply.IsPositive)
             {
                 _recipients.Add((null, downstream));
@@ -148,14 +153,17 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             return Verdict(reply, $"downstream {_hop} said {reply.Code}");
         }
 
-        /// <summary>Opens the downstream transaction on the first hop (then fallback) that accepts MAIL; returns a refusal, or null when open.</summary>
-        private async ValueTask<SmtpVerdict?> OpenAsync(RouteMatch match, CancellationToken cancellationToken)
+        /// <summary>
+        /// Opens the downstream transaction on the first hop (then fallback) that accepts MAIL, with the
+        /// first recipient pipelined behind MAIL; returns a refusal, or the reply to that first RCPT.
+        /// </summary>
+        private async ValueTask<(SmtpVerdict? Refusal, SmtpReply? FirstRcpt)> OpenAsync(RouteMatch match, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             SmtpReply? last = null;
             foreach (var (hop, fallback) in match.NextHops.Select(h => (h, false)).Concat(match.FallbackHosts.Select(h => (h, true))))
             {
                 var pool = owner.Pool(fallback ? null : match.Route, fallback ? SmtpClientProtocol.Smtp : Protocol(hop));
-                var (lease, reply) = await MailOnAsync(pool, hop, cancellationToken).ConfigureAwait(false);
+                var (lease, reply, rcpt) = await MailOnAsync(pool, hop, first, cancellationToken).ConfigureAwait(false);
                 if (!lease.Succeeded)
                 {
                     RelayLog.HopFailed(owner._logger, QueueId, hop.Text, lease.Failure!);
@@ -170,41 +178,41 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                     _hop = hop;
                     _viaFallback = fallback;
                     RelayLog.Opened(owner._logger, QueueId, hop.Text, fallback ? "fallback" : "next hop");
-                    return null;
+                    return (null, rcpt);
                 }
 
                 await lease.DisposeAsync().ConfigureAwait(false);
                 if (reply.IsPermanent)
                 {
-                    return Verdict(reply, $"downstream {hop} refused the sender");
+                    return (Verdict(reply, $"downstream {hop} refused the sender"), null);
                 }
 
                 RelayLog.HopFailed(owner._logger, QueueId, hop.Text, reply);
                 last = reply;
             }
 
-            return SmtpVerdict.Defer(451, "4.4.1", "Next hop unavailable: try again later", "no downstream: " + last);
+            return (SmtpVerdict.Defer(451, "4.4.1", "Next hop unavailable: try again later", "no downstream: " + last), null);
         }
 
         /// <summary>
-        /// Rents a connection to the hop and sends MAIL. A pooled connection that the peer dropped while
+        /// Rents a connection to the hop and sends MAIL with the first RCPT. A pooled connection that the peer dropped while
         /// idle fails before any reply to this transaction; it is replaced by a fresh one (at most as many
         /// times as the pool holds connections, then once more), so a stale connection never defers the client.
         /// </summary>
-        private async ValueTask<(SmtpClientLease Lease, SmtpReply? Reply)> MailOnAsync(SmtpClientPool pool, NextHop hop, CancellationToken cancellationToken)
+        private async ValueTask<(SmtpClientLease Lease, SmtpReply? Mail, SmtpReply? FirstRcpt)> MailOnAsync(SmtpClientPool pool, NextHop hop, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             for (var attempt = 0; ; attempt++)
             {
                 var lease = await pool.RentAsync(Endpoint(hop), cancellationToken).ConfigureAwait(false);
                 if (!lease.Succeeded)
                 {
-                    return (lease, null);
+                    return (lease, null, null);
                 }
 
-                var reply = await lease.Connection!.MailAsync(mail.ReversePath?.Address ?? string.Empty, MailParameters(), cancellationToken).ConfigureAwait(false);
+                var (reply, rcpt) = await lease.Connection!.MailAndRcptAsync(mail.ReversePath?.Address ?? string.Empty, MailParameters(), first, cancellationToken).ConfigureAwait(false);
                 if (reply.IsPositive || !lease.IsReused || lease.Connection.Fault is null || attempt > owner._options.Pool.MaxConnectionsPerEndpoint)
                 {
-                    return (lease, reply);
+                    return (lease, reply, rcpt);
                 }
 
                 await lease.DisposeAsync().ConfigureAwait(false);
