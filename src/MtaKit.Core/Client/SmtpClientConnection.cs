@@ -28,6 +28,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
 
     private readonly SmtpClientOptions _options;
     private readonly TimeProvider _time;
+    private readonly CommandDeadline _deadline;
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly SmtpReplyReader _reader;
@@ -45,6 +46,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
         Endpoint = endpoint;
         _options = options;
         _time = options.TimeProvider;
+        _deadline = new CommandDeadline(_time);
         _logger = logger;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
@@ -409,6 +411,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Abort();
+        _deadline.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -497,18 +500,17 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
             return Fault;
         }
 
-        using var timer = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token, _transaction?.Token ?? CancellationToken.None);
+        var token = _deadline.Arm(timeout, cancellationToken, _transaction?.Token ?? CancellationToken.None);
         try
         {
             if (flush && _commandsLength > 0)
             {
                 var length = _commandsLength;
                 _commandsLength = 0;
-                await _stream.WriteAsync(_commands.AsMemory(0, length), linked.Token).ConfigureAwait(false);
+                await _stream.WriteAsync(_commands.AsMemory(0, length), token).ConfigureAwait(false);
             }
 
-            return await _reader.ReadAsync(linked.Token).ConfigureAwait(false);
+            return await _reader.ReadAsync(token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -518,6 +520,10 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
         catch (Exception ex) when (IsFault(ex))
         {
             return SetFault(ex, what, timeout);
+        }
+        finally
+        {
+            _deadline.Disarm();
         }
     }
 

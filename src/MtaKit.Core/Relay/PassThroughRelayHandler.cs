@@ -117,7 +117,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 return SmtpVerdict.Reject(550, "5.7.1", "Relaying denied", "no route for " + context.Recipient.AsciiDomain);
             }
 
-            if (_route is not null && match.DestinationKey != _route.DestinationKey)
+            if (_route is not null && !ReferenceEquals(match.Route, _route.Route) && match.DestinationKey != _route.DestinationKey)
             {
                 RelayLog.RouteChange(owner._logger, QueueId, context.Recipient.Address, match.DestinationKey, _route.DestinationKey);
                 return SmtpVerdict.Defer(452, "4.5.3", "Recipient of another destination: send it in a new transaction", "route change");
@@ -230,7 +230,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
 
         public async ValueTask<SmtpVerdict> DeliverAsync(DataContext context)
         {
-            var received = context.Headers.Count(h => h.Id == MimeKit.HeaderId.Received);
+            var received = context.CountHeaders("Received");
             if (received > owner._options.MaxReceivedHeaders)
             {
                 return SmtpVerdict.Reject(554, "5.4.6", "Too many Received headers: mail loop?", $"loop: {received} Received headers");
