@@ -369,7 +369,7 @@ public sealed partial class SmtpClientConnection
 
     private void AppendMail(string reversePath, SmtpClientMailParameters parameters)
     {
-        var sb = new StringBuilder("MAIL FROM:<").Append(reversePath).Append('>');
+        var sb = _line.Clear().Append("MAIL FROM:<").Append(reversePath).Append('>');
         var caps = Capabilities;
         if (parameters.Size is { } size && caps.Size)
         {
@@ -414,12 +414,12 @@ public sealed partial class SmtpClientConnection
             }
         }
 
-        AppendCommand(sb.ToString());
+        AppendCommand(sb);
     }
 
     private void AppendRcpt(SmtpClientRecipient recipient)
     {
-        var sb = new StringBuilder("RCPT TO:<").Append(recipient.ForwardPath).Append('>');
+        var sb = _line.Clear().Append("RCPT TO:<").Append(recipient.ForwardPath).Append('>');
         if (Capabilities.Dsn)
         {
             if (recipient.Notify != DsnNotify.Unspecified)
@@ -436,6 +436,6 @@ public sealed partial class SmtpClientConnection
             }
         }
 
-        AppendCommand(sb.ToString());
+        AppendCommand(sb);
     }
 }

@@ -29,6 +29,8 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     private readonly SmtpClientOptions _options;
     private readonly TimeProvider _time;
     private readonly CommandDeadline _deadline;
+    private readonly StringBuilder _line = new(256);
+    private readonly Encoder _lineEncoder = Utf8.GetEncoder();
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly SmtpReplyReader _reader;
@@ -476,6 +478,28 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
 
         AppendCommand(command);
         return ExchangeAsync(flush: true, timeout, what, cancellationToken);
+    }
+
+    /// <summary>Appends a command built in <see cref="_line"/> (reused: no string per command).</summary>
+    private void AppendCommand(StringBuilder command)
+    {
+        var needed = _commandsLength + Utf8.GetMaxByteCount(command.Length) + 2;
+        if (needed > _commands.Length)
+        {
+            Array.Resize(ref _commands, Math.Max(needed, _commands.Length * 2));
+        }
+
+        // A stateful encoder: a surrogate pair split across two chunks still encodes as one character.
+        _lineEncoder.Reset();
+        foreach (var chunk in command.GetChunks())
+        {
+            _commandsLength += _lineEncoder.GetBytes(chunk.Span, _commands.AsSpan(_commandsLength), flush: false);
+        }
+
+        _commandsLength += _lineEncoder.GetBytes([], _commands.AsSpan(_commandsLength), flush: true);
+
+        _commands[_commandsLength++] = (byte)'\r';
+        _commands[_commandsLength++] = (byte)'\n';
     }
 
     private void AppendCommand(string command)
