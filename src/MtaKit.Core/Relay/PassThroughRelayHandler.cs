@@ -106,8 +106,22 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
         private NextHop? _hop;
         private RouteMatch? _route;
         private bool _viaFallback;
+        private string? _lastReason;
+        private int _lastReasonCode;
 
         private string QueueId => mail.Transaction.Id;
+
+        /// <summary>The verdict reason for a downstream RCPT reply; the last one is reused (recipients mostly get the same code).</summary>
+        private string RcptReason(int code)
+        {
+            if (_lastReasonCode != code || _lastReason is null)
+            {
+                _lastReason = $"downstream {_hop} said {code}";
+                _lastReasonCode = code;
+            }
+
+            return _lastReason;
+        }
 
         public async ValueTask<SmtpVerdict> AddRecipientAsync(RcptContext context)
         {
@@ -150,7 +164,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 _recipients.Add((null, downstream));
             }
 
-            return Verdict(reply, $"downstream {_hop} said {reply.Code}");
+            return Verdict(reply, RcptReason(reply.Code));
         }
 
         /// <summary>
