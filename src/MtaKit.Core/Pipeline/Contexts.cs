@@ -76,6 +76,9 @@ public sealed class RcptContext : StageContext
     /// <summary>The transaction.</summary>
     public SmtpTransaction Transaction { get; }
 
+    /// <summary>Set when the chain reached the engine's last RCPT step (a flag, not a property: no dictionary per RCPT).</summary>
+    internal bool TerminalReached { get; set; }
+
     /// <summary>The forward path.</summary>
     public Mailbox Recipient { get; }
 

@@ -630,11 +630,13 @@ internal sealed partial class SmtpConnection
 
         var context = new RcptContext(_session, _server.Services, _tx, recipient, parameters, sourceRoute);
         var verdict = await RunStageAsync(_server.Rcpt, context, "rcpt").ConfigureAwait(false);
-        if (!context.Properties.Remove<TerminalReached>() && verdict.Kind == VerdictKind.Accept)
+        var reached = context.TerminalReached;
+        context.TerminalReached = false;
+        if (!reached && verdict.Kind == VerdictKind.Accept)
         {
             // A stage accepted without calling next: relay control and the handler still decide.
             var final = await RunStageAsync(_server.RcptTerminalAsync, context, "rcpt").ConfigureAwait(false);
-            context.Properties.Remove<TerminalReached>();
+            context.TerminalReached = false;
             if (final.Kind != VerdictKind.Accept)
             {
                 verdict = final;
