@@ -253,11 +253,21 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
             budget.CancelAfter(owner._options.DataBudget);
             var results = await _lease!.Connection!.DataAsync(context.Message, budget.Token).ConfigureAwait(false);
-            var accepted = results.Where(r => r.Status == DeliveryStatus.Accepted).ToList();
-            var transient = results.Where(r => r.Status == DeliveryStatus.Transient).ToList();
-            var permanent = results.Where(r => r.Status == DeliveryStatus.Permanent).ToList();
-            var peerId = accepted.FirstOrDefault()?.QueueId;
-            RelayLog.Delivered(owner._logger, QueueId, _hop!.Text, peerId, accepted.Count, results.Count);
+            var acceptedCount = 0;
+            string? peerId = null;
+            foreach (var result in results)
+            {
+                if (result.Status == DeliveryStatus.Accepted && acceptedCount++ == 0)
+                {
+                    peerId = result.QueueId;
+                }
+            }
+
+            // The usual case (every recipient accepted) filters nothing.
+            var allAccepted = acceptedCount == results.Count;
+            List<DeliveryResult> transient = allAccepted ? [] : [.. results.Where(r => r.Status == DeliveryStatus.Transient)];
+            List<DeliveryResult> permanent = allAccepted ? [] : [.. results.Where(r => r.Status == DeliveryStatus.Permanent)];
+            RelayLog.Delivered(owner._logger, QueueId, _hop!.Text, peerId, acceptedCount, results.Count);
 
             var failedOver = 0;
             if (transient.Count > 0 && !_viaFallback)
@@ -268,7 +278,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 transient = [.. transient.Where(t => remaining.Contains(t.Recipient))];
             }
 
-            if (accepted.Count + failedOver == 0)
+            if (acceptedCount + failedOver == 0)
             {
                 // Nothing was taken: mirror the refusal (all the same 5xx -> that 5xx; anything temporary -> 4xx).
                 var first = transient.FirstOrDefault() ?? permanent.First();
