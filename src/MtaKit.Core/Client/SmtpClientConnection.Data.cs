@@ -60,8 +60,7 @@ public sealed partial class SmtpClientConnection
         var encoder = new DotStuffingEncoder();
         var input = ArrayPool<byte>.Shared.Rent(DataBlockSize);
         var output = ArrayPool<byte>.Shared.Rent(DataBlockSize + DotStuffingEncoder.MaxOutputLength(DataBlockSize) + DotStuffingEncoder.MaxTerminatorLength);
-        using var timer = new CancellationTokenSource(_options.DataBlockTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token, _transaction?.Token ?? CancellationToken.None);
+        var token = _deadline.Arm(_options.DataBlockTimeout, cancellationToken, _transaction?.Token ?? CancellationToken.None);
         try
         {
             var source = content.OpenRead();
@@ -69,20 +68,20 @@ public sealed partial class SmtpClientConnection
             {
                 var pending = 0;
                 int read;
-                while ((read = await source.ReadAsync(input.AsMemory(0, DataBlockSize), linked.Token).ConfigureAwait(false)) > 0)
+                while ((read = await source.ReadAsync(input.AsMemory(0, DataBlockSize), token).ConfigureAwait(false)) > 0)
                 {
                     pending += encoder.Encode(input.AsSpan(0, read), output.AsSpan(pending));
                     if (pending >= DataBlockSize)
                     {
-                        timer.CancelAfter(_options.DataBlockTimeout);
-                        await _stream.WriteAsync(output.AsMemory(0, pending), linked.Token).ConfigureAwait(false);
+                        _deadline.Extend(_options.DataBlockTimeout);
+                        await _stream.WriteAsync(output.AsMemory(0, pending), token).ConfigureAwait(false);
                         pending = 0;
                     }
                 }
 
                 pending += encoder.Complete(output.AsSpan(pending));
-                timer.CancelAfter(_options.DataBlockTimeout);
-                await _stream.WriteAsync(output.AsMemory(0, pending), linked.Token).ConfigureAwait(false);
+                _deadline.Extend(_options.DataBlockTimeout);
+                await _stream.WriteAsync(output.AsMemory(0, pending), token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -96,6 +95,7 @@ public sealed partial class SmtpClientConnection
         }
         finally
         {
+            _deadline.Disarm();
             ArrayPool<byte>.Shared.Return(input);
             ArrayPool<byte>.Shared.Return(output);
         }

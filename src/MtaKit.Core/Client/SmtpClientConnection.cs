@@ -28,6 +28,9 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
 
     private readonly SmtpClientOptions _options;
     private readonly TimeProvider _time;
+    private readonly CommandDeadline _deadline;
+    private readonly StringBuilder _line = new(256);
+    private readonly Encoder _lineEncoder = Utf8.GetEncoder();
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly SmtpReplyReader _reader;
@@ -45,6 +48,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
         Endpoint = endpoint;
         _options = options;
         _time = options.TimeProvider;
+        _deadline = new CommandDeadline(_time);
         _logger = logger;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
@@ -409,6 +413,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Abort();
+        _deadline.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -475,6 +480,28 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
         return ExchangeAsync(flush: true, timeout, what, cancellationToken);
     }
 
+    /// <summary>Appends a command built in <see cref="_line"/> (reused: no string per command).</summary>
+    private void AppendCommand(StringBuilder command)
+    {
+        var needed = _commandsLength + Utf8.GetMaxByteCount(command.Length) + 2;
+        if (needed > _commands.Length)
+        {
+            Array.Resize(ref _commands, Math.Max(needed, _commands.Length * 2));
+        }
+
+        // A stateful encoder: a surrogate pair split across two chunks still encodes as one character.
+        _lineEncoder.Reset();
+        foreach (var chunk in command.GetChunks())
+        {
+            _commandsLength += _lineEncoder.GetBytes(chunk.Span, _commands.AsSpan(_commandsLength), flush: false);
+        }
+
+        _commandsLength += _lineEncoder.GetBytes([], _commands.AsSpan(_commandsLength), flush: true);
+
+        _commands[_commandsLength++] = (byte)'\r';
+        _commands[_commandsLength++] = (byte)'\n';
+    }
+
     private void AppendCommand(string command)
     {
         var needed = _commandsLength + Utf8.GetMaxByteCount(command.Length) + 2;
@@ -497,18 +524,17 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
             return Fault;
         }
 
-        using var timer = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token, _transaction?.Token ?? CancellationToken.None);
+        var token = _deadline.Arm(timeout, cancellationToken, _transaction?.Token ?? CancellationToken.None);
         try
         {
             if (flush && _commandsLength > 0)
             {
                 var length = _commandsLength;
                 _commandsLength = 0;
-                await _stream.WriteAsync(_commands.AsMemory(0, length), linked.Token).ConfigureAwait(false);
+                await _stream.WriteAsync(_commands.AsMemory(0, length), token).ConfigureAwait(false);
             }
 
-            return await _reader.ReadAsync(linked.Token).ConfigureAwait(false);
+            return await _reader.ReadAsync(token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -518,6 +544,10 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
         catch (Exception ex) when (IsFault(ex))
         {
             return SetFault(ex, what, timeout);
+        }
+        finally
+        {
+            _deadline.Disarm();
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class SmtpReplyReader
 
     public async ValueTask<SmtpReply> ReadAsync(CancellationToken cancellationToken)
     {
-        var lines = new List<string>(1);
+        List<string>? lines = null;
         var code = 0;
         while (true)
         {
@@ -46,6 +46,12 @@ internal sealed class SmtpReplyReader
             }
 
             code = lineCode;
+            if (lines is null && (line.Length == 3 || line[3] == ' '))
+            {
+                return BuildSingle(code, line); // the usual one-line reply: one string for its text
+            }
+
+            lines ??= new List<string>(2);
             lines.Add(line.Length > 4 ? line[4..] : string.Empty);
             if (lines.Count > MaxLines)
             {
@@ -57,6 +63,19 @@ internal sealed class SmtpReplyReader
                 return Build(code, lines);
             }
         }
+    }
+
+    /// <summary>As <see cref="Build"/> for a reply of one line, without the intermediate strings.</summary>
+    private static SmtpReply BuildSingle(int code, string line)
+    {
+        var text = line.Length > 4 ? line.AsSpan(4) : [];
+        if (EnhancedStatusCode.TryParse(text, out var enhanced, out var length) && (enhanced.Class == code / 100 || code / 100 == 3))
+        {
+            var stripped = text.Length == length ? string.Empty : text[length] == ' ' ? text[(length + 1)..].ToString() : text.ToString();
+            return new SmtpReply(code, enhanced, stripped);
+        }
+
+        return new SmtpReply(code, (EnhancedStatusCode?)null, text.ToString());
     }
 
     private static SmtpReply Build(int code, List<string> lines)

@@ -124,6 +124,80 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
         return kept;
     }
 
+    /// <summary>
+    /// Counts the fields named <paramref name="name"/> in the original header section. Uses the parsed
+    /// <see cref="Headers"/> when a stage already asked for them; otherwise scans the raw bytes through a
+    /// pooled buffer (no MimeKit parse, no per-field strings), so the relay's loop check costs nothing.
+    /// </summary>
+    public int CountFields(string name)
+    {
+        if (_headers is not null)
+        {
+            var n = 0;
+            foreach (var header in _headers)
+            {
+                n += header.Field.Equals(name, StringComparison.OrdinalIgnoreCase) ? 1 : 0;
+            }
+
+            return n;
+        }
+
+        const int MaxHeaderScan = 1024 * 1024;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            var count = 0;
+            var lineStart = true;
+            var matched = -1; // -1: skipping to the end of the line; 0..name.Length: name bytes matched so far
+            for (long position = 0; position < Math.Min(_body.Length, MaxHeaderScan);)
+            {
+                var read = _body.ReadAt(position, buffer);
+                position += read;
+                foreach (var b in buffer.AsSpan(0, read))
+                {
+                    if (lineStart)
+                    {
+                        if (b is (byte)'\r' or (byte)'\n')
+                        {
+                            return count; // the empty line that ends the header section
+                        }
+
+                        lineStart = false;
+                        matched = b is (byte)' ' or (byte)'\t' ? -1 : 0; // a continuation line belongs to the field before
+                    }
+
+                    if (b == '\n')
+                    {
+                        lineStart = true;
+                    }
+                    else if (matched < 0)
+                    {
+                        continue;
+                    }
+                    else if (matched < name.Length && (b == name[matched] || (char.IsAsciiLetter(name[matched]) && (b | 0x20) == (name[matched] | 0x20))))
+                    {
+                        matched++;
+                    }
+                    else if (matched == name.Length && b == ':')
+                    {
+                        count++;
+                        matched = -1;
+                    }
+                    else if (matched != name.Length || b is not ((byte)' ' or (byte)'\t'))
+                    {
+                        matched = -1;
+                    }
+                }
+            }
+
+            return count;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     public void Dispose() => _body.Dispose();
 
     private HeaderList ParseHeaders()

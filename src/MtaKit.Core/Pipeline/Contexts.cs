@@ -76,6 +76,9 @@ public sealed class RcptContext : StageContext
     /// <summary>The transaction.</summary>
     public SmtpTransaction Transaction { get; }
 
+    /// <summary>Set when the chain reached the engine's last RCPT step (a flag, not a property: no dictionary per RCPT).</summary>
+    internal bool TerminalReached { get; set; }
+
     /// <summary>The forward path.</summary>
     public Mailbox Recipient { get; }
 
@@ -121,6 +124,19 @@ public sealed class DataContext : StageContext
 
     /// <summary>The message's original header section, parsed (read-only view; changes here are not delivered).</summary>
     public MimeKit.HeaderList Headers => _message.Headers;
+
+    /// <summary>
+    /// Counts the fields of the original header section named <paramref name="name"/> (case-insensitive),
+    /// for example <c>Received</c> for a loop check. Cheaper than <see cref="Headers"/> when no stage parsed
+    /// them yet: the raw header bytes are scanned without building a header list.
+    /// </summary>
+    /// <param name="name">The field name, ASCII, without the colon.</param>
+    /// <returns>The number of fields with that name.</returns>
+    public int CountHeaders(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return _message.CountFields(name);
+    }
 
     /// <summary>Adds a header field in front of the message (prepending keeps DKIM signatures valid).</summary>
     public void AddHeader(string name, string value) => _message.AddHeader(name, value);

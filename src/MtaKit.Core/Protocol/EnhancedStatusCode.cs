@@ -54,7 +54,7 @@ public readonly record struct EnhancedStatusCode
     {
         code = default;
         length = 0;
-        var parts = new int[3];
+        Span<int> parts = stackalloc int[3];
         var pos = 0;
         for (var part = 0; part < 3; part++)
         {

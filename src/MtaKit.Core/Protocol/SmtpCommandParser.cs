@@ -202,6 +202,9 @@ internal static class SmtpCommandParser
 
     /// <summary>Splits <c>NAME=value NAME2</c> parameters.</summary>
     public static IEnumerable<(string Name, string? Value)> SplitParameters(string parameters)
+        => string.IsNullOrWhiteSpace(parameters) ? [] : Split(parameters); // no iterator for the usual RCPT without parameters
+
+    private static IEnumerable<(string Name, string? Value)> Split(string parameters)
     {
         foreach (var part in parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -106,8 +106,22 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
         private NextHop? _hop;
         private RouteMatch? _route;
         private bool _viaFallback;
+        private string? _lastReason;
+        private int _lastReasonCode;
 
         private string QueueId => mail.Transaction.Id;
+
+        /// <summary>The verdict reason for a downstream RCPT reply; the last one is reused (recipients mostly get the same code).</summary>
+        private string RcptReason(int code)
+        {
+            if (_lastReasonCode != code || _lastReason is null)
+            {
+                _lastReason = $"downstream {_hop} said {code}";
+                _lastReasonCode = code;
+            }
+
+            return _lastReason;
+        }
 
         public async ValueTask<SmtpVerdict> AddRecipientAsync(RcptContext context)
         {
@@ -117,21 +131,10 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 return SmtpVerdict.Reject(550, "5.7.1", "Relaying denied", "no route for " + context.Recipient.AsciiDomain);
             }
 
-            if (_route is not null && match.DestinationKey != _route.DestinationKey)
+            if (_route is not null && !ReferenceEquals(match.Route, _route.Route) && match.DestinationKey != _route.DestinationKey)
             {
                 RelayLog.RouteChange(owner._logger, QueueId, context.Recipient.Address, match.DestinationKey, _route.DestinationKey);
                 return SmtpVerdict.Defer(452, "4.5.3", "Recipient of another destination: send it in a new transaction", "route change");
-            }
-
-            if (_lease is null)
-            {
-                var opened = await OpenAsync(match, context.Aborted).ConfigureAwait(false);
-                if (opened is not null)
-                {
-                    return opened;
-                }
-
-                _route = match;
             }
 
             var downstream = new SmtpClientRecipient(context.Recipient.Address)
@@ -139,23 +142,42 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 Notify = context.Parameters.Notify,
                 OriginalRecipient = context.Parameters.OriginalRecipient,
             };
-            var reply = await _lease!.Connection!.RcptAsync(downstream, context.Aborted).ConfigureAwait(false);
+            SmtpReply reply;
+            if (_lease is null)
+            {
+                var (refusal, first) = await OpenAsync(match, downstream, context.Aborted).ConfigureAwait(false);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+
+                _route = match;
+                reply = first!;
+            }
+            else
+            {
+                reply = await _lease.Connection!.RcptAsync(downstream, context.Aborted).ConfigureAwait(false);
+            }
+
             if (reply.IsPositive)
             {
                 _recipients.Add((null, downstream));
             }
 
-            return Verdict(reply, $"downstream {_hop} said {reply.Code}");
+            return Verdict(reply, RcptReason(reply.Code));
         }
 
-        /// <summary>Opens the downstream transaction on the first hop (then fallback) that accepts MAIL; returns a refusal, or null when open.</summary>
-        private async ValueTask<SmtpVerdict?> OpenAsync(RouteMatch match, CancellationToken cancellationToken)
+        /// <summary>
+        /// Opens the downstream transaction on the first hop (then fallback) that accepts MAIL, with the
+        /// first recipient pipelined behind MAIL; returns a refusal, or the reply to that first RCPT.
+        /// </summary>
+        private async ValueTask<(SmtpVerdict? Refusal, SmtpReply? FirstRcpt)> OpenAsync(RouteMatch match, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             SmtpReply? last = null;
             foreach (var (hop, fallback) in match.NextHops.Select(h => (h, false)).Concat(match.FallbackHosts.Select(h => (h, true))))
             {
                 var pool = owner.Pool(fallback ? null : match.Route, fallback ? SmtpClientProtocol.Smtp : Protocol(hop));
-                var (lease, reply) = await MailOnAsync(pool, hop, cancellationToken).ConfigureAwait(false);
+                var (lease, reply, rcpt) = await MailOnAsync(pool, hop, first, cancellationToken).ConfigureAwait(false);
                 if (!lease.Succeeded)
                 {
                     RelayLog.HopFailed(owner._logger, QueueId, hop.Text, lease.Failure!);
@@ -170,41 +192,41 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                     _hop = hop;
                     _viaFallback = fallback;
                     RelayLog.Opened(owner._logger, QueueId, hop.Text, fallback ? "fallback" : "next hop");
-                    return null;
+                    return (null, rcpt);
                 }
 
                 await lease.DisposeAsync().ConfigureAwait(false);
                 if (reply.IsPermanent)
                 {
-                    return Verdict(reply, $"downstream {hop} refused the sender");
+                    return (Verdict(reply, $"downstream {hop} refused the sender"), null);
                 }
 
                 RelayLog.HopFailed(owner._logger, QueueId, hop.Text, reply);
                 last = reply;
             }
 
-            return SmtpVerdict.Defer(451, "4.4.1", "Next hop unavailable: try again later", "no downstream: " + last);
+            return (SmtpVerdict.Defer(451, "4.4.1", "Next hop unavailable: try again later", "no downstream: " + last), null);
         }
 
         /// <summary>
-        /// Rents a connection to the hop and sends MAIL. A pooled connection that the peer dropped while
+        /// Rents a connection to the hop and sends MAIL with the first RCPT. A pooled connection that the peer dropped while
         /// idle fails before any reply to this transaction; it is replaced by a fresh one (at most as many
         /// times as the pool holds connections, then once more), so a stale connection never defers the client.
         /// </summary>
-        private async ValueTask<(SmtpClientLease Lease, SmtpReply? Reply)> MailOnAsync(SmtpClientPool pool, NextHop hop, CancellationToken cancellationToken)
+        private async ValueTask<(SmtpClientLease Lease, SmtpReply? Mail, SmtpReply? FirstRcpt)> MailOnAsync(SmtpClientPool pool, NextHop hop, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             for (var attempt = 0; ; attempt++)
             {
                 var lease = await pool.RentAsync(Endpoint(hop), cancellationToken).ConfigureAwait(false);
                 if (!lease.Succeeded)
                 {
-                    return (lease, null);
+                    return (lease, null, null);
                 }
 
-                var reply = await lease.Connection!.MailAsync(mail.ReversePath?.Address ?? string.Empty, MailParameters(), cancellationToken).ConfigureAwait(false);
+                var (reply, rcpt) = await lease.Connection!.MailAndRcptAsync(mail.ReversePath?.Address ?? string.Empty, MailParameters(), first, cancellationToken).ConfigureAwait(false);
                 if (reply.IsPositive || !lease.IsReused || lease.Connection.Fault is null || attempt > owner._options.Pool.MaxConnectionsPerEndpoint)
                 {
-                    return (lease, reply);
+                    return (lease, reply, rcpt);
                 }
 
                 await lease.DisposeAsync().ConfigureAwait(false);
@@ -222,7 +244,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
 
         public async ValueTask<SmtpVerdict> DeliverAsync(DataContext context)
         {
-            var received = context.Headers.Count(h => h.Id == MimeKit.HeaderId.Received);
+            var received = context.CountHeaders("Received");
             if (received > owner._options.MaxReceivedHeaders)
             {
                 return SmtpVerdict.Reject(554, "5.4.6", "Too many Received headers: mail loop?", $"loop: {received} Received headers");
@@ -231,11 +253,21 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
             budget.CancelAfter(owner._options.DataBudget);
             var results = await _lease!.Connection!.DataAsync(context.Message, budget.Token).ConfigureAwait(false);
-            var accepted = results.Where(r => r.Status == DeliveryStatus.Accepted).ToList();
-            var transient = results.Where(r => r.Status == DeliveryStatus.Transient).ToList();
-            var permanent = results.Where(r => r.Status == DeliveryStatus.Permanent).ToList();
-            var peerId = accepted.FirstOrDefault()?.QueueId;
-            RelayLog.Delivered(owner._logger, QueueId, _hop!.Text, peerId, accepted.Count, results.Count);
+            var acceptedCount = 0;
+            string? peerId = null;
+            foreach (var result in results)
+            {
+                if (result.Status == DeliveryStatus.Accepted && acceptedCount++ == 0)
+                {
+                    peerId = result.QueueId;
+                }
+            }
+
+            // The usual case (every recipient accepted) filters nothing.
+            var allAccepted = acceptedCount == results.Count;
+            List<DeliveryResult> transient = allAccepted ? [] : [.. results.Where(r => r.Status == DeliveryStatus.Transient)];
+            List<DeliveryResult> permanent = allAccepted ? [] : [.. results.Where(r => r.Status == DeliveryStatus.Permanent)];
+            RelayLog.Delivered(owner._logger, QueueId, _hop!.Text, peerId, acceptedCount, results.Count);
 
             var failedOver = 0;
             if (transient.Count > 0 && !_viaFallback)
@@ -246,7 +278,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 transient = [.. transient.Where(t => remaining.Contains(t.Recipient))];
             }
 
-            if (accepted.Count + failedOver == 0)
+            if (acceptedCount + failedOver == 0)
             {
                 // Nothing was taken: mirror the refusal (all the same 5xx -> that 5xx; anything temporary -> 4xx).
                 var first = transient.FirstOrDefault() ?? permanent.First();

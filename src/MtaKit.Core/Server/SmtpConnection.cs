@@ -633,11 +633,13 @@ internal sealed partial class SmtpConnection
 
         var context = new RcptContext(_session, _server.Services, _tx, recipient, parameters, sourceRoute);
         var verdict = await RunStageAsync(_server.Rcpt, context, "rcpt").ConfigureAwait(false);
-        if (!context.Properties.Remove<TerminalReached>() && verdict.Kind == VerdictKind.Accept)
+        var reached = context.TerminalReached;
+        context.TerminalReached = false;
+        if (!reached && verdict.Kind == VerdictKind.Accept)
         {
             // A stage accepted without calling next: relay control and the handler still decide.
             var final = await RunStageAsync(_server.RcptTerminalAsync, context, "rcpt").ConfigureAwait(false);
-            context.Properties.Remove<TerminalReached>();
+            context.TerminalReached = false;
             if (final.Kind != VerdictKind.Accept)
             {
                 verdict = final;
@@ -846,7 +848,17 @@ internal sealed partial class SmtpConnection
         _server.Metrics.Transactions.Add(1, tags);
         _server.Metrics.MessageSize.Record(message.OriginalLength, new KeyValuePair<string, object?>("listener", _listener.Options.Name));
         _server.Metrics.TransactionDuration.Record(_server.Time.GetElapsedTime(started).TotalMilliseconds, tags);
-        ServerLog.Transaction(
+        if (_server.Logger.IsEnabled(LogLevel.Information))
+        {
+            // The recipient list is joined only when the line is written (not per message at Warning).
+            LogTransaction(tx, message, verdict, reply, started);
+        }
+
+        await EndTransactionAsync().ConfigureAwait(false);
+    }
+
+    private void LogTransaction(SmtpTransaction tx, Messages.ReceivedMessage message, SmtpVerdict verdict, SmtpReply reply, long started)
+        => ServerLog.Transaction(
             _server.Logger,
             tx.Id,
             _session.Id,
@@ -859,14 +871,9 @@ internal sealed partial class SmtpConnection
             reply,
             verdict.Reason,
             (long)_server.Time.GetElapsedTime(started).TotalMilliseconds);
-        await EndTransactionAsync().ConfigureAwait(false);
-    }
 
     private string BuildReceivedHeader(SmtpTransaction tx)
     {
-        var proto = new StringBuilder(_session.IsExtended ? (tx.Parameters.SmtpUtf8 ? "UTF8SMTP" : "ESMTP") : "SMTP");
-        if (_session.IsExtended && _session.IsSecure) proto.Append('S');
-        if (_session.IsExtended && _session.AuthenticatedUser is not null) proto.Append('A');
         var sb = new StringBuilder(256);
         sb.Append("from ").Append(Sanitise(_session.HeloName ?? "unknown")).Append(" ([").Append(Client).Append("])");
         if (_session.IsSecure)
@@ -874,7 +881,10 @@ internal sealed partial class SmtpConnection
             sb.Append("\r\n\t(using ").Append(TlsName(_session.TlsProtocol)).Append(" with cipher ").Append(_session.TlsCipher).Append(')');
         }
 
-        sb.Append("\r\n\tby ").Append(_server.Options.ServerName).Append(" (MtaKit) with ").Append(proto).Append(" id ").Append(tx.Id);
+        sb.Append("\r\n\tby ").Append(_server.Options.ServerName).Append(" (MtaKit) with ").Append(_session.IsExtended ? (tx.Parameters.SmtpUtf8 ? "UTF8SMTP" : "ESMTP") : "SMTP");
+        if (_session.IsExtended && _session.IsSecure) sb.Append('S');
+        if (_session.IsExtended && _session.AuthenticatedUser is not null) sb.Append('A');
+        sb.Append(" id ").Append(tx.Id);
         if (tx.Recipients.Count == 1)
         {
             sb.Append("\r\n\tfor <").Append(tx.Recipients[0].Address.Address).Append('>');
@@ -883,6 +893,8 @@ internal sealed partial class SmtpConnection
         sb.Append("; ").Append(MimeKit.Utils.DateUtils.FormatDate(_server.Time.GetUtcNow()));
         return sb.ToString();
     }
+
+    private static readonly System.Buffers.SearchValues<char> SanitisedChars = System.Buffers.SearchValues.Create("()\\");
 
     private static string TlsName(SslProtocols p) => p switch
     {
@@ -893,6 +905,11 @@ internal sealed partial class SmtpConnection
 
     private static string Sanitise(string text)
     {
+        if (!text.AsSpan().ContainsAny(SanitisedChars) && !text.AsSpan().ContainsAnyExceptInRange('!', '~'))
+        {
+            return text; // the usual HELO name: nothing to replace, no copy
+        }
+
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)
         {

@@ -316,7 +316,7 @@ internal sealed class ServerRuntime
     // The fixed last RCPT steps: relay control (no stage's accept skips it), then the handler.
     public async ValueTask<SmtpVerdict> RcptTerminalAsync(RcptContext context)
     {
-        context.Properties.Set(TerminalReached.Instance);
+        context.TerminalReached = true;
         if (RelayControl is not null)
         {
             var verdict = await RelayControl.CheckAsync(context).ConfigureAwait(false);

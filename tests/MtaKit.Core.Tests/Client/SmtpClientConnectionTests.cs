@@ -57,6 +57,84 @@ public sealed class SmtpClientConnectionTests
     }
 
     [Fact]
+    public async Task MailAndRcptAsync_Pipelining_SendsMailAndFirstRcptInOneWrite()
+    {
+        var esmtp = new FakeEsmtp();
+        await using var server = new FakeSmtpServer(esmtp.RunAsync);
+        await using var connection = await ConnectAsync(server);
+
+        var (mail, rcpt) = await connection.MailAndRcptAsync("s@example.test", new SmtpClientMailParameters { Size = 42 }, new SmtpClientRecipient("a@example.test"));
+        var second = await connection.RcptAsync(new SmtpClientRecipient("b@example.test"));
+        var results = await connection.DataAsync(new BytesContent("Subject: x\r\n\r\nhi\r\n"));
+
+        Assert.Equal(250, mail.Code);
+        Assert.Equal(250, rcpt?.Code);
+        Assert.Equal(250, second.Code);
+        Assert.Equal(2, results.Count(r => r.Status == DeliveryStatus.Accepted));
+        var commands = server.Commands.ToArray();
+        var mailIndex = Array.FindIndex(commands, c => c.StartsWith("MAIL", StringComparison.Ordinal));
+        Assert.Equal(["MAIL FROM:<s@example.test> SIZE=42", "+RCPT TO:<a@example.test>", "RCPT TO:<b@example.test>"], commands[mailIndex..(mailIndex + 3)]);
+        Assert.Equal(["RCPT TO:<a@example.test>", "RCPT TO:<b@example.test>"], Assert.Single(esmtp.Messages).Rcpts);
+    }
+
+    [Fact]
+    public async Task MailAndRcptAsync_PeerWithoutPipelining_SendsOneCommandPerWrite()
+    {
+        var esmtp = new FakeEsmtp { Extensions = ["SIZE 10000000", "ENHANCEDSTATUSCODES"] };
+        await using var server = new FakeSmtpServer(esmtp.RunAsync);
+        await using var connection = await ConnectAsync(server);
+
+        var (mail, rcpt) = await connection.MailAndRcptAsync("s@example.test", null, new SmtpClientRecipient("a@example.test"));
+        await connection.DataAsync(new BytesContent("x\r\n"));
+
+        Assert.Equal(250, mail.Code);
+        Assert.Equal(250, rcpt?.Code);
+        Assert.Contains("RCPT TO:<a@example.test>", server.Commands);
+        Assert.DoesNotContain(server.Commands, c => c.StartsWith('+'));
+        Assert.Single(esmtp.Messages);
+    }
+
+    [Fact]
+    public async Task MailAndRcptAsync_MailRefused_ConsumesRcptReplyAndStaysInStep()
+    {
+        await using var server = new FakeSmtpServer(async s =>
+        {
+            await s.ReplyAsync("220 x ESMTP");
+            await s.ReadLineAsync();
+            await s.ReplyAsync("250-x\r\n250 PIPELINING");
+            var refused = false;
+            while (await s.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("MAIL", StringComparison.Ordinal))
+                {
+                    refused = line.Contains("spam@", StringComparison.Ordinal);
+                    await s.ReplyAsync(refused ? "550 5.7.1 Sender refused" : "250 2.1.0 Ok");
+                }
+                else if (line.StartsWith("RCPT", StringComparison.Ordinal))
+                {
+                    await s.ReplyAsync(refused ? "503 5.5.1 Need MAIL first" : "251 2.1.5 Ok then");
+                }
+                else
+                {
+                    await s.ReplyAsync("221 2.0.0 Bye");
+                    break;
+                }
+            }
+        });
+        await using var connection = await ConnectAsync(server);
+
+        var (mail, rcpt) = await connection.MailAndRcptAsync("spam@example.test", null, new SmtpClientRecipient("a@example.test"));
+        Assert.Equal(550, mail.Code);
+        Assert.Null(rcpt);
+        Assert.False(connection.InTransaction);
+
+        var (again, first) = await connection.MailAndRcptAsync("ham@example.test", null, new SmtpClientRecipient("a@example.test"));
+        Assert.Equal(250, again.Code);
+        Assert.Equal(251, first?.Code);
+        Assert.True(connection.IsUsable);
+    }
+
+    [Fact]
     public async Task IncrementalTransaction_EachRcptAnsweredAlone_ReturnsPeerReplies()
     {
         var esmtp = new FakeEsmtp { RcptReply = l => l.Contains("later@", StringComparison.Ordinal) ? "451 4.7.1 Try again later" : "250 2.1.5 Ok" };
