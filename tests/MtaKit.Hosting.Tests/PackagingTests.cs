@@ -8,7 +8,7 @@ public sealed class PackagingTests
     [Fact]
     public async Task PackSmoke_FreshProjectAddsMtaKitHostingFromLocalFeed_CompilesReadmeExampleAndRelays()
     {
-        var script = Path.Combine(ReadmeExampleTests.FindRepositoryRoot(), "eng", "pack-smoke.sh");
+        var script = RepositoryPaths.File("eng/pack-smoke.sh");
         var (exit, output) = await ProcessRunner.RunAsync("bash", [script], TimeSpan.FromMinutes(8));
         Assert.True(exit == 0, output);
         Assert.Contains("pack-smoke ok", output, StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public sealed class ReadmeExampleTests
     [Fact]
     public void Readme_ContainsTheCompiledExample()
     {
-        var root = FindRepositoryRoot();
+        var root = RepositoryPaths.Root;
         var source = File.ReadAllText(Path.Combine(root, "tests", "MtaKit.Hosting.Tests", "ReadmeExample.cs"));
         var example = Between(source, "// README-EXAMPLE-START\n", "// README-EXAMPLE-END");
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
@@ -47,16 +47,6 @@ public sealed class ReadmeExampleTests
         }
     }
 
-    internal static string FindRepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "MtaKit.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("MtaKit.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static string Between(string text, string start, string end)
     {

@@ -56,7 +56,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MxPort, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MxPort, 65535);
         _slots = new SemaphoreSlim(options.MaxParallelDeliveries);
-        _stsPool = options.MtaSts is null ? null : new Lazy<SmtpClientPool>(() => new SmtpClientPool(options.Client with { HeloName = options.HostName, TimeProvider = options.IoTimeProvider ?? _time, TlsMode = SmtpClientTlsMode.Required, ValidateCertificate = true }, options.Pool, _logger));
+        _stsPool = options.MtaSts is null ? null : new Lazy<SmtpClientPool>(() => new SmtpClientPool(client with { Protocol = SmtpClientProtocol.Smtp, TlsMode = SmtpClientTlsMode.Required, ValidateCertificate = true }, options.Pool, _logger));
         Scheduler = new QueueScheduler(_time);
     }
 

@@ -37,7 +37,7 @@ public sealed class DkimSigningStageTests(DkimDnsServer dns) : IClassFixture<Dki
            + "Hello Bob,   with  spaces \r\n\r\n.. a dot-stuffed line\r\nlast line\r\n";
 
     private async Task<(int ExitCode, string Output)> DkimpyVerifyAsync(byte[] message)
-        => await ProcessRunner.RunAsync("/usr/bin/python3", [DkimDnsServer.RepositoryFile("tests/services/dkim_verify.py"), dns.Port.ToString(CultureInfo.InvariantCulture), "--all"], TimeSpan.FromSeconds(60), Encoding.ASCII.GetString(message));
+        => await ProcessRunner.RunAsync("/usr/bin/python3", [RepositoryPaths.File("tests/services/dkim_verify.py"), dns.Port.ToString(CultureInfo.InvariantCulture), "--all"], TimeSpan.FromSeconds(60), Encoding.ASCII.GetString(message));
 
     [SkippableFact]
     public async Task OnDataAsync_RsaAndEd25519_DeliveredBytesVerifyWithMimeKitAndDkimpy()

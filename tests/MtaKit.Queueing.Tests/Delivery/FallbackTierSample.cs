@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MtaKit.Testing;
 
 namespace MtaKit.Queueing.Tests.Delivery;
 
@@ -6,15 +7,7 @@ namespace MtaKit.Queueing.Tests.Delivery;
 internal static class FallbackTierSample
 {
     /// <summary>The sample's Release build.</summary>
-    public static string Dll
-    {
-        get
-        {
-            var dll = Path.Combine(RepositoryRoot(), "samples", "MtaKit.Samples.FallbackTier", "bin", "Release", "net10.0", "MtaKit.Samples.FallbackTier.dll");
-            Assert.True(File.Exists(dll), "build the solution in Release first: " + dll);
-            return dll;
-        }
-    }
+    public static string Dll => SampleProcess.AssemblyPath("FallbackTier");
 
     /// <summary>Starts <c>dotnet &lt;args&gt;</c> and returns once the tier logs that it listens.</summary>
     public static async Task<Process> StartAsync(string[] args)
@@ -44,16 +37,5 @@ internal static class FallbackTierSample
         }
 
         return Process.Start(psi)!;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "MtaKit.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("MtaKit.sln not found");
     }
 }

@@ -18,7 +18,7 @@ internal sealed class OwnRedisServer : IAsyncDisposable
     public static async Task<OwnRedisServer> StartAsync()
     {
         ServiceEnvironment.RequireProgram("redis-server");
-        var server = new OwnRedisServer(FindScript());
+        var server = new OwnRedisServer(RepositoryPaths.File("tests/services/start-redis.sh"));
         await server.RunAsync("start");
         return server;
     }
@@ -40,19 +40,5 @@ internal sealed class OwnRedisServer : IAsyncDisposable
             [$"REDIS_PORT={_port}", $"REDIS_DIR={_dir.Path}", "bash", _script, command],
             TimeSpan.FromSeconds(60));
         Assert.True(exitCode == 0, $"start-redis.sh {command} failed: {output}");
-    }
-
-    private static string FindScript()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var script = Path.Combine(dir.FullName, "tests", "services", "start-redis.sh");
-            if (File.Exists(script))
-            {
-                return script;
-            }
-        }
-
-        throw new InvalidOperationException("tests/services/start-redis.sh not found above " + AppContext.BaseDirectory);
     }
 }

@@ -30,7 +30,7 @@ public sealed class DkimDnsIntegrationTests(DkimDnsServer dns) : IClassFixture<D
     }
 
     private async Task<(int ExitCode, string Output)> DkimpyVerifyAsync(string message)
-        => await ProcessRunner.RunAsync("/usr/bin/python3", [DkimDnsServer.RepositoryFile("tests/services/dkim_verify.py"), dns.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], ToolTimeout, message);
+        => await ProcessRunner.RunAsync("/usr/bin/python3", [RepositoryPaths.File("tests/services/dkim_verify.py"), dns.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], ToolTimeout, message);
 
     [SkippableTheory]
     [InlineData("sel1", "sel1.private")]
