@@ -333,24 +333,29 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 return; // never a DSN to the null sender
             }
 
-            var dsn = DeliveryStatusNotification.Create(
-                owner._options.HostName,
-                sender,
-                [.. failed.Select(f => new DsnRecipient
+            var now = owner._time.GetUtcNow();
+            var dsn = await DeliveryStatusNotification.CreateAsync(
+                new DsnReport
                 {
-                    FinalRecipient = f.Recipient.ForwardPath,
-                    OriginalRecipient = f.Recipient.OriginalRecipient,
-                    Action = "failed",
-                    Status = f.Reply.EnhancedCode ?? new EnhancedStatusCode(5, 0, 0),
-                    RemoteMta = _hop!.Host ?? _hop.Text,
-                    Diagnostic = f.Reply,
-                    LastAttempt = owner._time.GetUtcNow(),
-                })],
+                    ReportingMta = owner._options.HostName,
+                    Recipient = sender.Address,
+                    Recipients = [.. failed.Select(f => new DsnRecipient
+                    {
+                        FinalRecipient = f.Recipient.ForwardPath,
+                        OriginalRecipient = f.Recipient.OriginalRecipient,
+                        Action = "failed",
+                        Status = f.Reply.EnhancedCode ?? new EnhancedStatusCode(5, 0, 0),
+                        RemoteMta = _hop!.Host ?? _hop.Text,
+                        Diagnostic = f.Reply,
+                        LastAttempt = now,
+                    })],
+                    Return = mail.Parameters.Return == DsnReturn.Full ? DsnReturn.Full : DsnReturn.Headers,
+                    EnvelopeId = mail.Parameters.EnvelopeId,
+                    Arrival = mail.Transaction.StartedAt,
+                    Created = now,
+                },
                 context.Message,
-                mail.Parameters.Return == DsnReturn.Full ? DsnReturn.Full : DsnReturn.Headers,
-                mail.Parameters.EnvelopeId,
-                mail.Transaction.StartedAt,
-                owner._time.GetUtcNow());
+                cancellationToken).ConfigureAwait(false);
             var content = MessageContent.FromMimeMessage(dsn);
             foreach (var hop in _route!.FallbackHosts)
             {

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
-using MimeKit;
-using MimeKit.Utils;
+using MtaKit.Messages.Dsn;
 
 namespace MtaKit.Queueing;
 
@@ -42,7 +39,7 @@ public sealed class DsnComposer
     /// <param name="content">Its bytes, to return in full or as headers.</param>
     /// <param name="willRetryUntil">For a delay warning, when the network stops trying (<c>Will-Retry-Until</c>).</param>
     /// <param name="cancellationToken">Cancels reading the content.</param>
-    public async ValueTask<DeliveryStatusNotification?> ComposeAsync(
+    public async ValueTask<ComposedDsn?> ComposeAsync(
         DsnKind kind, SpoolEntry entry, IMessageContent content, DateTimeOffset? willRetryUntil = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -58,22 +55,32 @@ public sealed class DsnComposer
             return null;
         }
 
-        var report = new MultipartReport("delivery-status")
-        {
-            new TextPart("plain") { Text = HumanText(kind, recipients, willRetryUntil) },
-            DeliveryStatus(kind, entry, recipients, willRetryUntil),
-            await ReturnedAsync(kind, entry, content, cancellationToken).ConfigureAwait(false),
-        };
-
-        var message = new MimeMessage();
-        message.From.Add(new MailboxAddress("Mail Delivery System", fromAddress));
-        message.To.Add(MailboxAddress.Parse(entry.Envelope.ReversePath));
-        message.Subject = kind == DsnKind.Failure ? "Undelivered Mail Returned to Sender" : "Delayed Mail (still being retried)";
-        message.Date = timeProvider.GetUtcNow();
-        message.MessageId = MimeUtils.GenerateMessageId(options.ReportingMta);
-        message.Headers.Add("Auto-Submitted", "auto-replied"); // RFC 3834: no auto-reply loops
-        message.Body = report;
-        return new DeliveryStatusNotification { Recipient = entry.Envelope.ReversePath, Kind = kind, Message = message };
+        var now = timeProvider.GetUtcNow();
+        var message = await Messages.Dsn.DeliveryStatusNotification.CreateAsync(
+            new DsnReport
+            {
+                ReportingMta = options.ReportingMta,
+                FromAddress = fromAddress,
+                Recipient = entry.Envelope.ReversePath,
+                Recipients = [.. recipients.Select(r => new DsnRecipient
+                {
+                    FinalRecipient = r.Address,
+                    OriginalRecipient = r.OriginalRecipient,
+                    Action = kind == DsnKind.Failure ? "failed" : "delayed",
+                    Status = StatusCode(kind, r.LastReply),
+                    Diagnostic = r.LastReply,
+                    LastAttempt = entry.LastAttempt,
+                    WillRetryUntil = kind == DsnKind.Delay ? willRetryUntil : null,
+                })],
+                Return = entry.Envelope.Return,
+                MaxReturnedBytes = options.MaxReturnedBytes,
+                EnvelopeId = entry.Envelope.EnvelopeId,
+                Arrival = entry.OriginalArrival,
+                Created = now,
+            },
+            content,
+            cancellationToken).ConfigureAwait(false);
+        return new ComposedDsn { Recipient = entry.Envelope.ReversePath, Kind = kind, Message = message };
     }
 
     private static bool Wants(SpoolRecipient recipient, DsnKind kind)
@@ -88,108 +95,15 @@ public sealed class DsnComposer
             : recipient.State == RecipientState.Pending && (recipient.Notify == DsnNotify.Unspecified || recipient.Notify.HasFlag(DsnNotify.Delay));
     }
 
-    private MessageDeliveryStatus DeliveryStatus(DsnKind kind, SpoolEntry entry, List<SpoolRecipient> recipients, DateTimeOffset? willRetryUntil)
-    {
-        var status = new MessageDeliveryStatus();
-        var perMessage = new HeaderList { { "Reporting-MTA", "dns; " + options.ReportingMta } };
-        if (entry.Envelope.EnvelopeId is { } envid)
-        {
-            perMessage.Add("Original-Envelope-Id", envid);
-        }
-
-        perMessage.Add("Arrival-Date", DateUtils.FormatDate(entry.OriginalArrival));
-        status.StatusGroups.Add(perMessage);
-        foreach (var recipient in recipients)
-        {
-            var group = new HeaderList();
-            if (recipient.OriginalRecipient is { } orcpt)
-            {
-                // RFC 3464 wants "address-type;address"; the spool keeps the address the server decoded.
-                group.Add("Original-Recipient", orcpt.Contains(';', StringComparison.Ordinal) ? orcpt : "rfc822;" + orcpt);
-            }
-
-            group.Add("Final-Recipient", "rfc822; " + recipient.Address);
-            group.Add("Action", kind == DsnKind.Failure ? "failed" : "delayed");
-            group.Add("Status", StatusCode(kind, recipient.LastReply));
-            if (recipient.LastReply is { } reply)
-            {
-                group.Add("Diagnostic-Code", "smtp; " + reply);
-            }
-
-            if (entry.LastAttempt is { } last)
-            {
-                group.Add("Last-Attempt-Date", DateUtils.FormatDate(last));
-            }
-
-            if (kind == DsnKind.Delay && willRetryUntil is { } until)
-            {
-                group.Add("Will-Retry-Until", DateUtils.FormatDate(until));
-            }
-
-            status.StatusGroups.Add(group);
-        }
-
-        return status;
-    }
-
-    private static string StatusCode(DsnKind kind, SmtpReply? reply)
+    private static EnhancedStatusCode StatusCode(DsnKind kind, SmtpReply? reply)
     {
         var wanted = kind == DsnKind.Failure ? 5 : 4;
         if (reply?.EnhancedCode is { } code && code.Class == wanted)
         {
-            return code.ToString();
+            return code;
         }
 
         // Failure without a permanent code: the message expired (RFC 3463 X.4.7, delivery time expired).
-        return kind == DsnKind.Failure ? (reply is { IsPermanent: true } ? "5.0.0" : "5.4.7") : "4.0.0";
-    }
-
-    private async ValueTask<MimeEntity> ReturnedAsync(DsnKind kind, SpoolEntry entry, IMessageContent content, CancellationToken cancellationToken)
-    {
-        var stream = content.OpenRead();
-        await using (stream.ConfigureAwait(false))
-        {
-            var full = kind == DsnKind.Failure && entry.Envelope.Return != DsnReturn.Headers && content.Length <= options.MaxReturnedBytes;
-            if (full)
-            {
-                return new MessagePart("rfc822") { Message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false) };
-            }
-
-            var headers = await HeaderList.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
-            var headersOnly = new MimeMessage();
-            headersOnly.Headers.Clear();
-            foreach (var header in headers)
-            {
-                headersOnly.Headers.Add(header);
-            }
-
-            return new TextRfc822Headers { Message = headersOnly };
-        }
-    }
-
-    private static string HumanText(DsnKind kind, List<SpoolRecipient> recipients, DateTimeOffset? willRetryUntil)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine(kind == DsnKind.Failure
-            ? "Your message could not be delivered to the following recipients:"
-            : "Your message has not been delivered yet to the following recipients. Delivery is still being attempted.");
-        sb.AppendLine();
-        foreach (var recipient in recipients)
-        {
-            sb.Append("  <").Append(recipient.Address).Append('>');
-            if (recipient.LastReply is { } reply)
-            {
-                sb.Append(": ").Append(reply);
-            }
-
-            sb.AppendLine();
-        }
-
-        if (kind == DsnKind.Delay && willRetryUntil is { } until)
-        {
-            sb.AppendLine().Append("Delivery will be attempted until ").Append(until.ToString("u", CultureInfo.InvariantCulture)).AppendLine(".");
-        }
-
-        return sb.ToString();
+        return kind == DsnKind.Failure ? (reply is { IsPermanent: true } ? new EnhancedStatusCode(5, 0, 0) : new EnhancedStatusCode(5, 4, 7)) : new EnhancedStatusCode(4, 0, 0);
     }
 }

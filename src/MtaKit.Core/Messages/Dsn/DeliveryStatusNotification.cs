@@ -1,143 +1,152 @@
+using System.Globalization;
 using System.Text;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace MtaKit.Messages.Dsn;
 
-/// <summary>What happened to one recipient, for a DSN.</summary>
-public sealed record DsnRecipient
-{
-    /// <summary>The recipient (Final-Recipient).</summary>
-    public required string FinalRecipient { get; init; }
-
-    /// <summary>The ORCPT value, if the sender gave one.</summary>
-    public string? OriginalRecipient { get; init; }
-
-    /// <summary>The Action field: <c>failed</c>, <c>delayed</c>, <c>delivered</c>, <c>relayed</c> or <c>expanded</c>.</summary>
-    public required string Action { get; init; }
-
-    /// <summary>The status (enhanced status code).</summary>
-    public required EnhancedStatusCode Status { get; init; }
-
-    /// <summary>The host that gave the reply (Remote-MTA), if any.</summary>
-    public string? RemoteMta { get; init; }
-
-    /// <summary>The reply that decided (Diagnostic-Code: smtp; ...).</summary>
-    public SmtpReply? Diagnostic { get; init; }
-
-    /// <summary>When delivery was last attempted.</summary>
-    public DateTimeOffset? LastAttempt { get; init; }
-
-    /// <summary>For <c>delayed</c>: until when delivery will be tried.</summary>
-    public DateTimeOffset? WillRetryUntil { get; init; }
-}
-
 /// <summary>
-/// Builds RFC 3464 delivery status notifications (multipart/report; report-type=delivery-status)
-/// with MimeKit. A DSN is never sent to the null reverse path: callers check that first.
+/// Builds RFC 3464 delivery status notifications with MimeKit: <c>multipart/report;
+/// report-type=delivery-status</c> with a human-readable part, a <c>message/delivery-status</c> part and
+/// the returned message (<c>message/rfc822</c>, or <c>text/rfc822-headers</c> for RET=HDRS, delay-only
+/// reports and messages above <see cref="DsnReport.MaxReturnedBytes"/>). The one DSN builder of MtaKit:
+/// the pass-through relay and the queue's <c>DsnComposer</c> both use it. A DSN is never sent to the null
+/// reverse path: callers check that first.
 /// </summary>
 public static class DeliveryStatusNotification
 {
     /// <summary>Builds the DSN message.</summary>
-    /// <param name="reportingMta">This host's name (Reporting-MTA, and the From domain).</param>
-    /// <param name="sender">The original sender: the DSN's recipient.</param>
-    /// <param name="recipients">One entry per recipient being reported.</param>
-    /// <param name="original">The original message (all of it, or its headers for RET=HDRS).</param>
-    /// <param name="returnContent">RET: full message or headers only.</param>
-    /// <param name="envelopeId">The ENVID, if any.</param>
-    /// <param name="arrival">When the original message arrived.</param>
-    /// <param name="now">When the DSN is made.</param>
-    public static MimeMessage Create(string reportingMta, Mailbox sender, IReadOnlyList<DsnRecipient> recipients, IMessageContent original, DsnReturn returnContent, string? envelopeId, DateTimeOffset arrival, DateTimeOffset now)
+    /// <param name="report">What the DSN says.</param>
+    /// <param name="original">The original message (read for the returned part).</param>
+    /// <param name="cancellationToken">Cancels reading the original.</param>
+    /// <returns>The DSN, addressed to <see cref="DsnReport.Recipient"/>, with <c>Auto-Submitted: auto-replied</c>.</returns>
+    public static async ValueTask<MimeMessage> CreateAsync(DsnReport report, IMessageContent original, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sender);
-        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(original);
-        var failed = recipients.Any(r => r.Action == "failed");
+        ArgumentException.ThrowIfNullOrWhiteSpace(report.ReportingMta, nameof(report));
+        var failed = report.Recipients.Any(r => r.Action == "failed");
+        var delayOnly = report.Recipients.Count > 0 && report.Recipients.All(r => r.Action == "delayed");
         var message = new MimeMessage();
-        message.From.Add(new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@" + reportingMta));
-        message.To.Add(MailboxAddress.Parse(sender.Address));
-        message.Subject = failed ? "Undelivered Mail Returned to Sender" : recipients.All(r => r.Action == "delayed") ? "Delayed Mail (still being retried)" : "Delivery Status Notification";
-        message.Date = now;
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(reportingMta);
-        message.Headers.Add("Auto-Submitted", "auto-replied");
-
-        var text = new StringBuilder();
-        text.Append("This is the mail system at host ").Append(reportingMta).Append(".\r\n\r\n");
-        text.Append(failed ? "I'm sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients.\r\n\r\n" : "This is a report about your message.\r\n\r\n");
-        foreach (var r in recipients)
+        message.From.Add(new MailboxAddress("Mail Delivery System", report.FromAddress ?? "MAILER-DAEMON@" + report.ReportingMta));
+        message.To.Add(MailboxAddress.Parse(report.Recipient));
+        message.Subject = failed ? "Undelivered Mail Returned to Sender" : delayOnly ? "Delayed Mail (still being retried)" : "Delivery Status Notification";
+        message.Date = report.Created;
+        message.MessageId = MimeUtils.GenerateMessageId(report.ReportingMta);
+        message.Headers.Add("Auto-Submitted", "auto-replied"); // RFC 3834: no auto-reply loops
+        var full = !delayOnly && report.Return != DsnReturn.Headers && original.Length <= report.MaxReturnedBytes;
+        message.Body = new MultipartReport("delivery-status")
         {
-            text.Append('<').Append(r.FinalRecipient).Append(">: ").Append(r.Action);
-            if (r.Diagnostic is not null)
-            {
-                text.Append(": ").Append(r.RemoteMta is null ? string.Empty : r.RemoteMta + " said: ").Append(r.Diagnostic);
-            }
+            new TextPart("plain") { Text = HumanText(report, failed, delayOnly) },
+            Status(report),
+            await ReturnedAsync(original, full, cancellationToken).ConfigureAwait(false),
+        };
+        return message;
+    }
 
-            text.Append("\r\n");
-        }
-
+    private static MessageDeliveryStatus Status(DsnReport report)
+    {
+        // Written as text, not through MimeKit's status groups, so the part ends with the last field
+        // (MimeKit's writer leaves an empty group behind that parsers then report).
         var status = new StringBuilder();
-        status.Append("Reporting-MTA: dns; ").Append(reportingMta).Append("\r\n");
-        if (envelopeId is not null)
+        Field(status, "Reporting-MTA", "dns; " + report.ReportingMta);
+        if (report.EnvelopeId is { } envid)
         {
-            status.Append("Original-Envelope-Id: ").Append(envelopeId).Append("\r\n");
+            Field(status, "Original-Envelope-Id", envid);
         }
 
-        status.Append("Arrival-Date: ").Append(MimeKit.Utils.DateUtils.FormatDate(arrival)).Append("\r\n");
-        foreach (var r in recipients)
+        Field(status, "Arrival-Date", DateUtils.FormatDate(report.Arrival));
+        foreach (var r in report.Recipients)
         {
             status.Append("\r\n");
-            if (r.OriginalRecipient is not null)
+            if (r.OriginalRecipient is { } orcpt)
             {
-                status.Append("Original-Recipient: rfc822; ").Append(r.OriginalRecipient).Append("\r\n");
+                // RFC 3464 wants "address-type;address"; a bare address is rfc822.
+                Field(status, "Original-Recipient", orcpt.Contains(';', StringComparison.Ordinal) ? orcpt : "rfc822;" + orcpt);
             }
 
-            status.Append("Final-Recipient: rfc822; ").Append(r.FinalRecipient).Append("\r\n");
-            status.Append("Action: ").Append(r.Action).Append("\r\n");
-            status.Append("Status: ").Append(r.Status.ToString()).Append("\r\n");
+            Field(status, "Final-Recipient", "rfc822; " + r.FinalRecipient);
+            Field(status, "Action", r.Action);
+            Field(status, "Status", r.Status.ToString());
             if (r.RemoteMta is not null)
             {
-                status.Append("Remote-MTA: dns; ").Append(r.RemoteMta).Append("\r\n");
+                Field(status, "Remote-MTA", "dns; " + r.RemoteMta);
             }
 
             if (r.Diagnostic is not null)
             {
-                status.Append("Diagnostic-Code: smtp; ").Append(r.Diagnostic.ToString()).Append("\r\n");
+                Field(status, "Diagnostic-Code", "smtp; " + r.Diagnostic);
             }
 
             if (r.LastAttempt is { } last)
             {
-                status.Append("Last-Attempt-Date: ").Append(MimeKit.Utils.DateUtils.FormatDate(last)).Append("\r\n");
+                Field(status, "Last-Attempt-Date", DateUtils.FormatDate(last));
             }
 
             if (r.WillRetryUntil is { } until)
             {
-                status.Append("Will-Retry-Until: ").Append(MimeKit.Utils.DateUtils.FormatDate(until)).Append("\r\n");
+                Field(status, "Will-Retry-Until", DateUtils.FormatDate(until));
             }
         }
 
-        var report = new MultipartReport("delivery-status")
-        {
-            new TextPart("plain") { Text = text.ToString() },
-            new MimePart("message", "delivery-status") { Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes(status.ToString()))) },
-        };
+        return new MessageDeliveryStatus { Content = new MimeContent(new MemoryStream(Encoding.UTF8.GetBytes(status.ToString()))) };
+    }
 
-        using var originalStream = original.OpenRead();
-        var copy = new MemoryStream();
-        originalStream.CopyTo(copy);
-        copy.Position = 0;
-        if (returnContent == DsnReturn.Full)
+    private static void Field(StringBuilder status, string name, string value) => status.Append(name).Append(": ").Append(value).Append("\r\n");
+
+    private static async ValueTask<MimeEntity> ReturnedAsync(IMessageContent original, bool full, CancellationToken cancellationToken)
+    {
+        var stream = original.OpenRead();
+        await using (stream.ConfigureAwait(false))
         {
-            report.Add(new MessagePart("rfc822") { Message = MimeMessage.Load(copy) });
+            if (full)
+            {
+                return new MessagePart("rfc822") { Message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false) };
+            }
+
+            var headers = await HeaderList.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
+            var headersOnly = new MimeMessage();
+            headersOnly.Headers.Clear();
+            foreach (var header in headers)
+            {
+                headersOnly.Headers.Add(header);
+            }
+
+            return new TextRfc822Headers { Message = headersOnly };
         }
-        else
+    }
+
+    private static string HumanText(DsnReport report, bool failed, bool delayOnly)
+    {
+        var text = new StringBuilder();
+        text.Append("This is the mail system at host ").Append(report.ReportingMta).Append(".\r\n\r\n");
+        text.Append(failed
+            ? "Your message could not be delivered to one or more recipients.\r\n\r\n"
+            : delayOnly
+                ? "Your message has not been delivered yet to the following recipients. Delivery is still being attempted.\r\n\r\n"
+                : "This is a report about your message.\r\n\r\n");
+        DateTimeOffset? retryUntil = null;
+        foreach (var r in report.Recipients)
         {
-            var headers = HeaderList.Load(ParserOptions.Default, copy);
-            var headerText = new MemoryStream();
-            headers.WriteTo(FormatOptions.Default, headerText);
-            headerText.Position = 0;
-            report.Add(new MimePart("text", "rfc822-headers") { Content = new MimeContent(headerText) });
+            text.Append("  <").Append(r.FinalRecipient).Append(">: ");
+            if (r.Diagnostic is null)
+            {
+                text.Append(r.Action);
+            }
+            else
+            {
+                text.Append(r.RemoteMta is null ? string.Empty : "host " + r.RemoteMta + " said: ").Append(r.Diagnostic);
+            }
+
+            text.Append("\r\n");
+            retryUntil = r.WillRetryUntil is { } until && (retryUntil is null || until > retryUntil) ? until : retryUntil;
         }
 
-        message.Body = report;
-        return message;
+        if (retryUntil is { } last)
+        {
+            text.Append("\r\nDelivery will be attempted until ").Append(last.ToString("u", CultureInfo.InvariantCulture)).Append(".\r\n");
+        }
+
+        return text.ToString();
     }
 }

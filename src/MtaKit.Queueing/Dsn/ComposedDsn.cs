@@ -3,10 +3,10 @@ using MimeKit;
 namespace MtaKit.Queueing;
 
 /// <summary>
-/// A composed RFC 3464 delivery status notification, ready to send with the null reverse path
+/// A composed RFC 3464 delivery status notification (built by <see cref="MtaKit.Messages.Dsn.DeliveryStatusNotification"/>), ready to send with the null reverse path
 /// (<c>MAIL FROM:&lt;&gt;</c>) to <see cref="Recipient"/>.
 /// </summary>
-public sealed record DeliveryStatusNotification
+public sealed record ComposedDsn
 {
     /// <summary>The envelope recipient: the original message's reverse path.</summary>
     public required string Recipient { get; init; }
