@@ -21,6 +21,7 @@ if (args.Length == 0 || args[0] is not ("relay" or "bare" or "tier"))
     return 2;
 }
 
+MtaKit.LoadHost.BenchStats.StartIfRequested();
 var role = args[0];
 var rest = args.Skip(1).ToArray();
 var configPath = rest.FirstOrDefault(a => a.StartsWith("--config=", StringComparison.Ordinal))?.Split('=', 2)[1];
