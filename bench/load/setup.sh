@@ -6,7 +6,7 @@
 #   smtp-source / smtp-sink  (come with the postfix package)
 #   Exim 4.96    (Debian .debs fetched with `apt-get download` and unpacked with
 #                 `dpkg -x` into /opt/exim, because exim4 conflicts with postfix)
-#   Haraka 3.3.4 (npm, into /tmp/haraka; needs Node.js >= 20: from the NodeSource apt repository
+#   Haraka 3.3.4 (npm ci with bench/load/haraka/package-lock.json, into /tmp/haraka; needs Node.js >= 20: from the NodeSource apt repository
 #                 when the machine has no node or an older one - Debian 12's own nodejs is 18)
 #   clamd, spamd (clamav-daemon, spamassassin + spamd: tests/services/start-clamd.sh / start-spamd.sh
 #                 install, for peer mtakit-scan; lib/scanners.sh starts them with their own ports)
@@ -164,9 +164,17 @@ if [ -x "$HARAKA_PREFIX/node_modules/.bin/haraka" ] \
   say "Haraka $HARAKA_VERSION already installed in $HARAKA_PREFIX"
 else
   mkdir -p "$HARAKA_PREFIX"
-  [ -f "$HARAKA_PREFIX/package.json" ] || (cd "$HARAKA_PREFIX" && npm init -y >/dev/null)
-  say "npm install Haraka@$HARAKA_VERSION in $HARAKA_PREFIX"
-  (cd "$HARAKA_PREFIX" && npm install --no-audit --no-fund "Haraka@$HARAKA_VERSION")
+  if [ "$HARAKA_VERSION" = 3.3.4 ]; then
+    # bench/load/haraka/package-lock.json: the dependency versions of the reference runs (npm ci installs
+    # exactly those; a plain npm install would take the newest versions the ranges allow).
+    say "npm ci in $HARAKA_PREFIX (Haraka 3.3.4, dependencies pinned by bench/load/haraka/package-lock.json)"
+    cp "$HERE/haraka/package.json" "$HERE/haraka/package-lock.json" "$HARAKA_PREFIX/"
+    (cd "$HARAKA_PREFIX" && npm ci --no-audit --no-fund)
+  else
+    [ -f "$HARAKA_PREFIX/package.json" ] || (cd "$HARAKA_PREFIX" && npm init -y >/dev/null)
+    say "npm install Haraka@$HARAKA_VERSION in $HARAKA_PREFIX"
+    (cd "$HARAKA_PREFIX" && npm install --no-audit --no-fund "Haraka@$HARAKA_VERSION")
+  fi
 fi
 say "haraka: $(node -p "require('$HARAKA_PREFIX/node_modules/Haraka/package.json').version"), node $(node --version)"
 
