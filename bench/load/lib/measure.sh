@@ -8,7 +8,7 @@
 #                          (bench/load/relay.json: DNSBL on a local static zone, embedded scanners,
 #                          relay control, no greeting pause); answers 250 only after the sink did
 #             mtakit-scan  the same relay plus real clamd and spamd (relay.json + relay-scan.json): one
-#                          clamd INSTREAM and one spamd CHECK per message before the 250; the daemons
+#                          clamd INSTREAM and one spamd SYMBOLS per message before the 250; the daemons
 #                          are started by lib/scanners.sh (own ports and state, kept running) and their
 #                          CPU and RSS are added to the peer's (scanners_cpu_s_per_1000 shows their share)
 #             mtakit-bare  the same relay without stages (samples/MtaKit.Samples.InboundRelay): the stages' cost

@@ -79,7 +79,7 @@ for my $k (@order) {
 }
 print "\nCells: median over the runs that passed the audit, [min-max] when there were several; ratios are of the medians.\n";
 print "! no run of this cell passed the audit (missing or duplicated deliveries, timeout): figures of the failed runs.\n" if $any_failed;
-print "mtakit-scan: the relay plus clamd (INSTREAM) and spamd (CHECK) per message; its RSS and CPU include clamd's and spamd's processes.\n"
+print "mtakit-scan: the relay plus one clamd INSTREAM and one spamd SYMBOLS per message; its RSS and CPU include clamd's and spamd's processes.\n"
   if grep { /\tmtakit-scan$/ } @order;
 print "\nTargets (issue 11): relay >= 3x postfix on A, B, C and >= 30 % of the bound on A; tier >= 1.5x postfix on A.\n";
 for my $s (qw(A B C D E)) {
