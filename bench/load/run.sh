@@ -99,7 +99,17 @@ case " $PEERS " in
     if bash "$HERE/lib/scanners.sh" start > /dev/null; then SCANNERS_STARTED=1
     else say "clamd/spamd did not start: the mtakit-scan cells will fail"; fi ;;
 esac
-trap 'stop_scanners; exit 130' INT TERM
+# timeout puts measure.sh in its own process group, out of reach of the terminal's Ctrl-C: the trap
+# passes the signal on (timeout forwards it to the group), waits for the cell to clean up, then stops.
+CELL_PID=""
+on_signal() {
+  trap - INT TERM
+  say "interrupted"
+  if [ -n "$CELL_PID" ]; then kill -TERM "$CELL_PID" 2>/dev/null; wait "$CELL_PID" 2>/dev/null; fi
+  stop_scanners
+  exit 130
+}
+trap on_signal INT TERM
 
 # After a cell that ran out of time: whatever its run directories (created since the cell began) still
 # hold - processes naming them, a private Postfix instance, the sink's tmpfs - is stopped and released.
@@ -136,14 +146,18 @@ for rep in $(seq 1 "$REPS"); do
       marker=$(mktemp "$BENCH_TMP/.cell-XXXX")
       # timeout runs measure.sh in its own process group and signals the whole group, so the peer, the
       # sink and smtp-source stop with it; measure.sh's TERM trap stops the rest and releases the mount.
-      line=$(timeout -k 60 "$limit" bash "$HERE/lib/measure.sh" "$peer" "$scen" 2>> "$OUT/stderr.log")
-      rc=$?
+      # In the background and waited for, so that a signal to run.sh is handled at once (on_signal).
+      timeout -k 60 "$limit" bash "$HERE/lib/measure.sh" "$peer" "$scen" > "$marker.line" 2>> "$OUT/stderr.log" &
+      CELL_PID=$!
+      wait "$CELL_PID"; rc=$?
+      CELL_PID=""
+      line=$(cat "$marker.line")
       if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
         say "$peer $scen: no result after ${limit}s (cell timeout), stopped"
         reap_cell "$peer" "$scen" "$marker"
         line="peer=$peer scenario=$scen msgs=$MSGS status=cell_timeout cell_timeout_s=$limit"
       fi
-      rm -f "$marker"
+      rm -f "$marker" "$marker.line"
       [ -n "$line" ] || line="peer=$peer scenario=$scen status=failed"
       echo "$line" >> "$OUT/raw.txt"
       say "$line"

@@ -12,7 +12,7 @@
 #                 install, for peer mtakit-scan; lib/scanners.sh starts them with their own ports)
 #   .NET SDK     (global.json's major version, dotnet-sdk-N.0 from packages.microsoft.com when `dotnet`
 #                 is missing; run.sh builds bench/MtaKit.LoadHost with it)
-#   tools        strace (FSYNC_CENSUS=1), iproute2 (ss), procps (ps), perl, coreutils (timeout)
+#   tools        strace (FSYNC_CENSUS=1), iproute2 (ss), procps (ps), perl, coreutils (timeout), mount
 #
 # Written for Debian 12 (bookworm) on amd64, as root. Safe to run repeatedly; prints what it does and
 # what it skips. Reaches only package registries: the Debian mirror, NodeSource's and Microsoft's apt
@@ -211,15 +211,15 @@ else
 fi
 
 # ---------------------------------------------------------------- misc tools the harness uses
+# (perl, not only perl-base: lib/drive.pl and lib/probe.pl use Time::HiRes, which is in libperl5.x)
 tool_pkgs=()
-for tool in ss:iproute2 ps:procps perl:perl timeout:coreutils awk:mawk mount:mount; do
-  command -v "${tool%%:*}" >/dev/null || tool_pkgs+=("${tool#*:}")
-done
+for pkg in iproute2 procps perl coreutils mount; do installed "$pkg" || tool_pkgs+=("$pkg"); done
+command -v awk >/dev/null || tool_pkgs+=(mawk)
 if [ ${#tool_pkgs[@]} -gt 0 ]; then
   apt_update_once
   say "apt-get install ${tool_pkgs[*]}"
   "${APT[@]}" install -y --no-install-recommends "${tool_pkgs[@]}"
 else
-  say "ss, ps, perl, timeout, awk, mount present"
+  say "iproute2 (ss), procps (ps), perl, coreutils (timeout), mount, awk present"
 fi
 say "done"
