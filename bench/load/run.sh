@@ -153,9 +153,10 @@ for rep in $(seq 1 "$REPS"); do
       CELL_PID=""
       line=$(cat "$marker.line")
       if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-        say "$peer $scen: no result after ${limit}s (cell timeout), stopped"
-        reap_cell "$peer" "$scen" "$marker"
-        line="peer=$peer scenario=$scen msgs=$MSGS status=cell_timeout cell_timeout_s=$limit"
+        label=$peer; [ "$peer" = custom ] && label=${PEER_NAME:-custom}   # measure.sh's run directory name
+        say "$label $scen: no result after ${limit}s (cell timeout), stopped"
+        reap_cell "$label" "$scen" "$marker"
+        line="peer=$label scenario=$scen msgs=$MSGS status=cell_timeout cell_timeout_s=$limit"
       fi
       rm -f "$marker" "$marker.line"
       [ -n "$line" ] || line="peer=$peer scenario=$scen status=failed"
