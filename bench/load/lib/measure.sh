@@ -672,7 +672,7 @@ fi
 if [ "${D_timed_out:-1}" = 1 ] || [ "$SECONDS_MEAS" = NA ]; then
   RATE=NA; add_status timeout
 else
-  RATE=$(awk -v n="$MSGS" -v s="$SECONDS_MEAS" 'BEGIN { printf "%.0f", n / s }')
+  RATE=$(awk -v n="$MSGS" -v s="$SECONDS_MEAS" 'BEGIN { printf (n / s < 100 ? "%.1f" : "%.0f"), n / s }')
 fi
 if [ "$ACCEPT_ONLY" != 1 ]; then
   if [ "${V_unique_msgs:-0}" -lt "$MSGS" ] || [ "${V_unique_rcpt_deliveries:-0}" -lt $((MSGS * RCPTS)) ]; then

@@ -49,11 +49,14 @@ sub span {
   return '-' unless $r;
   my @x = nums($r->{$f});
   return '-' unless @x;
+  $d = 1 if $f eq 'msgs_per_s' && $x[-1] < 10;   # a few msg/s (mtakit-scan): one decimal
   my $out = fmt(med($r->{$f}), $d);
   $out .= sprintf(' [%s-%s]', fmt($x[0], $d), fmt($x[-1], $d)) if @x > 1;
   return $failed ? "$out !" : $out;
 }
 sub ratio { my ($a, $b) = @_; return defined $a && defined $b && $b > 0 ? $a / $b : undef; }
+# a ratio: two decimals, two significant digits below 0.1 (mtakit-scan over the relay is ~0.005)
+sub fmtx { my ($x) = @_; return '-' unless defined $x; return $x > 0 && $x < 0.1 ? sprintf('%.2g', $x) : sprintf('%.2f', $x); }
 
 my $any_failed = 0;
 print "$_\n" for @comments;
@@ -72,7 +75,7 @@ for my $k (@order) {
   my $ok = grep { $_ eq 'ok' } @st;
   $any_failed = 1 unless $ok;
   printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |\n", $s, $p, span($s, $p, 'msgs_per_s', 0),
-    fmt(defined $pct ? 100 * $pct : undef, 1), fmt($x{mtakit}, 2), fmt($x{'mtakit-scan'}, 2), fmt($x{'mtakit-tier'}, 2),
+    fmt(defined $pct ? 100 * $pct : undef, 1), fmtx($x{mtakit}), fmtx($x{'mtakit-scan'}), fmtx($x{'mtakit-tier'}),
     span($s, $p, 'p50_ms', 1), span($s, $p, 'p99_ms', 1),
     $sink ? '-' : span($s, $p, 'peak_rss_mb', 0), $sink ? '-' : span($s, $p, 'peer_cpu_s_per_1000', 2),
     $ok, scalar @st;
@@ -89,6 +92,6 @@ for my $s (qw(A B C D E)) {
   push @parts, sprintf('relay/postfix %.2f', $r / $pf) if defined $r && $pf;
   push @parts, sprintf('relay/bound %.1f %%', 100 * $r / $b) if defined $r && $b;
   push @parts, sprintf('tier/postfix %.2f', $t / $pf) if defined $t && $pf;
-  push @parts, sprintf('scan/postfix %.2f (reported, no target)', $sc / $pf) if defined $sc && $pf;
+  push @parts, sprintf('scan/postfix %s (reported, no target)', fmtx($sc / $pf)) if defined $sc && $pf;
   print "- $s: ", join(', ', @parts), "\n" if @parts;
 }
