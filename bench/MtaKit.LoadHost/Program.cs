@@ -9,7 +9,9 @@
 //          bench/load/tier.json; as samples/MtaKit.Samples.FallbackTier.
 //
 // Every further argument is a configuration override (--MtaKit:Listeners:smtp:Endpoint=127.0.0.1:2525 ...).
-// The JSON file named by --config=PATH is read first.
+// The JSON files named by --config=PATH are read first, in the order given (a later file overrides keys of an
+// earlier one: peer mtakit-scan runs `relay --config=relay.json --config=relay-scan.json`, the benchmark stage
+// set plus clamd and spamd endpoints).
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,14 +19,14 @@ using MtaKit.Hosting;
 
 if (args.Length == 0 || args[0] is not ("relay" or "bare" or "tier"))
 {
-    await Console.Error.WriteLineAsync("usage: MtaKit.LoadHost relay|bare|tier --config=PATH [--Key=Value ...]");
+    await Console.Error.WriteLineAsync("usage: MtaKit.LoadHost relay|bare|tier --config=PATH [--config=PATH ...] [--Key=Value ...]");
     return 2;
 }
 
 MtaKit.LoadHost.BenchStats.StartIfRequested();
 var role = args[0];
 var rest = args.Skip(1).ToArray();
-var configPath = rest.FirstOrDefault(a => a.StartsWith("--config=", StringComparison.Ordinal))?.Split('=', 2)[1];
+var configPaths = rest.Where(a => a.StartsWith("--config=", StringComparison.Ordinal)).Select(a => a.Split('=', 2)[1]).ToArray();
 var overrides = rest.Where(a => !a.StartsWith("--config=", StringComparison.Ordinal)).ToArray();
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -32,7 +34,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     DisableDefaults = false,
     ContentRootPath = AppContext.BaseDirectory,
 });
-if (configPath is not null)
+foreach (var configPath in configPaths)
 {
     builder.Configuration.AddJsonFile(Path.GetFullPath(configPath), optional: false);
 }

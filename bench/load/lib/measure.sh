@@ -3,10 +3,14 @@
 #
 # Adapted from the peers harness described in bench/load/README.md (same client, same sink, same audit).
 #
-#   PEER      sink | mtakit | mtakit-tier | postfix | exim | haraka | custom
+#   PEER      sink | mtakit | mtakit-scan | mtakit-tier | postfix | exim | haraka | custom
 #             mtakit       MtaKit.LoadHost relay: pass-through relay with the benchmark stage set
 #                          (bench/load/relay.json: DNSBL on a local static zone, embedded scanners,
 #                          relay control, no greeting pause); answers 250 only after the sink did
+#             mtakit-scan  the same relay plus real clamd and spamd (relay.json + relay-scan.json): one
+#                          clamd INSTREAM and one spamd SYMBOLS per message before the 250; the daemons
+#                          are started by lib/scanners.sh (own ports and state, kept running) and their
+#                          CPU and RSS are added to the peer's (scanners_cpu_s_per_1000 shows their share)
 #             mtakit-bare  the same relay without stages (samples/MtaKit.Samples.InboundRelay): the stages' cost
 #             mtakit-tier  MtaKit.LoadHost tier: fallback tier (bench/load/tier.json), spool on ext4,
 #                          fsync before 250, then delivery by the queue runner
@@ -38,11 +42,13 @@
 #   BENCH_TMP [/tmp/mta-bench]   HARAKA_PREFIX [/tmp/haraka]   EXIM_ROOT [/opt/exim]
 #   HARAKA_NODES [1]  HARAKA_LOGLEVEL [notice]  POSTFIX_EXTRA []  SINK_TMPFS [1]  FSYNC_CENSUS [0]
 #   ACCEPT_ONLY [0]  1: the clock stops when smtp-source is done, delivery is not audited
+#   SCAN_MSGS [min(MSGS, 500)] measured messages for mtakit-scan (its TIMEOUT defaults to 600)
+#   BENCH_CLAMD_PORT [13410]  BENCH_SPAMD_PORT [17930]  SCAN_SVC_DIR [BENCH_TMP/services]  (lib/scanners.sh)
 set -uo pipefail
 
 PEER=${1:-}; SCENARIO=${2:-}
-usage() { echo "usage: $0 {sink|mtakit|mtakit-bare|mtakit-tier|postfix|exim|haraka|custom} {A|B|C|D|E}" >&2; exit 2; }
-case "$PEER" in sink|mtakit|mtakit-bare|mtakit-tier|postfix|exim|haraka|custom) ;; *) usage ;; esac
+usage() { echo "usage: $0 {sink|mtakit|mtakit-scan|mtakit-bare|mtakit-tier|postfix|exim|haraka|custom} {A|B|C|D|E}" >&2; exit 2; }
+case "$PEER" in sink|mtakit|mtakit-scan|mtakit-bare|mtakit-tier|postfix|exim|haraka|custom) ;; *) usage ;; esac
 PEER_LABEL=$PEER
 if [ "$PEER" = custom ]; then
   [ -n "${PEER_CMD:-}" ] || { echo "PEER=custom needs PEER_CMD" >&2; exit 2; }
@@ -59,6 +65,11 @@ esac
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 MSGS=${MSGS:-2000}
+if [ "$PEER" = mtakit-scan ]; then
+  # spamd needs ~0.2 CPU s per message: 2,000 would take minutes per batch on 2 cores; 500 measure as well.
+  MSGS=${SCAN_MSGS:-$(( MSGS < 500 ? MSGS : 500 ))}
+  TIMEOUT=${TIMEOUT:-600}
+fi
 SESSIONS=${SESSIONS:-10}   # D sets 500 above
 MSG_LEN=${MSG_LEN:-5120}
 WARMUP=${WARMUP:-100}
@@ -183,7 +194,7 @@ stop_peer() {
           pid_alive "$mpid" && kill -KILL "$mpid"
         fi
       fi ;;
-    exim|haraka|custom|mtakit|mtakit-bare|mtakit-tier)
+    exim|haraka|custom|mtakit|mtakit-scan|mtakit-bare|mtakit-tier)
       if pid_alive "$PEER_PID"; then
         local kids
         kids=$(children_of "$PEER_PID")
@@ -439,46 +450,74 @@ EOF
 # MtaKit.LoadHost (bench/MtaKit.LoadHost, built by run.sh): relay or tier, configuration pinned in
 # bench/load/relay.json / tier.json; only ports and paths are overridden here. The run directory
 # appears on the command line, so run_pids finds the process.
-start_mtakit() {  # relay|tier
-  local role=$1 d=$RUN/mtakit cfg
+start_mtakit() {  # relay|bare|tier [scan]
+  local role=$1 d=$RUN/mtakit
   [ -f "$MTAKIT_HOST" ] || die "missing $MTAKIT_HOST - run bench/load/run.sh (it builds the host)"
   mkdir -p "$d/tmp"
   local args=(--MtaKit:Listeners:smtp:Endpoint="127.0.0.1:$PEER_PORT"
               --MtaKit:Routing:Routes:0:NextHops:0:Address="127.0.0.1:$SINK_PORT"
               --MtaKit:TempDirectory="$d/tmp")
+  local cfgs=()
   if [ "$role" != tier ]; then
-    cfg=$HERE/../relay.json
+    cfgs+=(--config="$HERE/../relay.json")
     args+=(--MtaKit:Dns:StaticZoneFiles:0="$HERE/../bench.zone")
   else
-    cfg=$HERE/../tier.json
+    cfgs+=(--config="$HERE/../tier.json")
     args+=(--MtaKit:Queue:SpoolPath="$d/spool")
   fi
-  (cd "$d" && exec dotnet "$MTAKIT_HOST" "$role" --config="$cfg" "${args[@]}" ${MTAKIT_ARGS:-}) > "$d/peer.log" 2>&1 &
+  if [ "${2:-}" = scan ]; then
+    cfgs+=(--config="$HERE/../relay-scan.json")
+    args+=(--MtaKit:Scanning:Clamd:Endpoints:0:Address="127.0.0.1:$BENCH_CLAMD_PORT"
+           --MtaKit:Scanning:Spamd:Endpoints:0:Address="127.0.0.1:$BENCH_SPAMD_PORT")
+  fi
+  (cd "$d" && exec dotnet "$MTAKIT_HOST" "$role" "${cfgs[@]}" "${args[@]}" ${MTAKIT_ARGS:-}) > "$d/peer.log" 2>&1 &
   PEER_PID=$!
   STARTED_PIDS+=("$PEER_PID")
   wait_listen "$PEER_PORT" 60 || die "mtakit $role did not listen on $PEER_PORT: $(tail -20 "$d/peer.log")"
 }
 
+# ------------------------------------------------------------------ scanners (mtakit-scan)
+# clamd and spamd, shared by every mtakit-scan cell of a run: lib/scanners.sh starts them once (run.sh
+# calls it before the loop, so this returns at once) and they stay up; their ports come back as
+# BENCH_CLAMD_PORT/BENCH_SPAMD_PORT, their pids as BENCH_CLAMD_PID/BENCH_SPAMD_PID.
+SCANNER_PIDS=""
+start_scanners() {
+  local out
+  out=$(bash "$HERE/scanners.sh" start 2> "$RUN/scanners.err") || die "clamd/spamd did not start: $(tail -5 "$RUN/scanners.err")"
+  eval "$out"
+  SCANNER_PIDS="$BENCH_CLAMD_PID $BENCH_SPAMD_PID"
+  log "scanners: clamd 127.0.0.1:$BENCH_CLAMD_PORT (pid $BENCH_CLAMD_PID), spamd 127.0.0.1:$BENCH_SPAMD_PORT (pid $BENCH_SPAMD_PID)"
+}
+# The daemons and their children (spamd's preforked children).
+scanner_pids() {
+  local p
+  for p in $SCANNER_PIDS; do pid_alive "$p" && { echo "$p"; children_of "$p"; }; done | sort -un
+}
+
 # ------------------------------------------------------------------ peer resources
-# The peer's processes: PEER_PID and everything of this run except the sink and this script.
+# The peer's processes: PEER_PID and everything of this run except the sink and this script. For
+# mtakit-scan, clamd's and spamd's CPU (lib/treecpu.pl, which follows spamd's changing children) and
+# peak RSS are added: their work is part of what that row measures.
 peer_pids() {
   { [ -n "$PEER_PID" ] && echo "$PEER_PID"; run_pids; } | sort -un | while read -r p; do
     [ "$p" = "$SINK_PID" ] || echo "$p"
   done
 }
 # utime+stime+cutime+cstime of the peer's processes, in clock ticks.
-peer_cpu_ticks() {
+peer_cpu_ticks() { cpu_ticks_of $(peer_pids); }
+# utime+stime+cutime+cstime of the given processes, in clock ticks.
+cpu_ticks_of() {
   local p t=0 v
-  for p in $(peer_pids); do
+  for p in "$@"; do
     v=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || continue
     t=$(( t + ${v:-0} ))
   done
   echo "$t"
 }
-# Sum of VmHWM (peak RSS) over the peer's live processes, in kB.
+# Sum of VmHWM (peak RSS) over the peer's live processes (and the scanners'), in kB.
 peer_hwm_kb() {
   local p t=0 v
-  for p in $(peer_pids); do
+  for p in $(peer_pids) $(scanner_pids); do
     v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
     t=$(( t + ${v:-0} ))
   done
@@ -534,6 +573,7 @@ case "$PEER" in
   haraka)  start_haraka;  TARGET_PORT=$PEER_PORT ;;
   custom)  start_custom;  TARGET_PORT=$PEER_PORT ;;
   mtakit)  start_mtakit relay; TARGET_PORT=$PEER_PORT ;;
+  mtakit-scan) start_scanners; start_mtakit relay scan; TARGET_PORT=$PEER_PORT ;;
   mtakit-bare) start_mtakit bare; TARGET_PORT=$PEER_PORT ;;
   mtakit-tier) start_mtakit tier; TARGET_PORT=$PEER_PORT ;;
 esac
@@ -559,6 +599,12 @@ CENSUS_INFO=""
 BASE=$(sink_mesg)
 BASE_SESS=$(sink_sess)
 CPU0=0; [ "$PEER" != sink ] && CPU0=$(peer_cpu_ticks)
+TREECPU_PID=""
+if [ -n "$SCANNER_PIDS" ]; then
+  perl "$HERE/treecpu.pl" $SCANNER_PIDS > "$RUN/scanners.cpu" &
+  TREECPU_PID=$!
+  STARTED_PIDS+=("$TREECPU_PID")
+fi
 
 LOAD1=$(cut -d' ' -f1 /proc/loadavg)
 log "measured batch: $MSGS messages x $RCPTS rcpt, $SESSIONS sessions, reuse=$REUSE"
@@ -571,10 +617,18 @@ log "driver: $DRIVE"
 eval "$(echo "$DRIVE" | tr ' ' '\n' | grep -E '^[a-z_]+=[0-9.A-Z-]+$' | sed 's/^/D_/')"
 
 CPU1=0; [ "$PEER" != sink ] && CPU1=$(peer_cpu_ticks)
+SCAN_TICKS=0
+if [ -n "$TREECPU_PID" ]; then
+  kill -TERM "$TREECPU_PID"; wait "$TREECPU_PID"
+  SCAN_TICKS=$(cat "$RUN/scanners.cpu"); SCAN_TICKS=${SCAN_TICKS:-0}
+fi
+log "cpu ticks: peer $CPU0 -> $CPU1 (pids $(peer_pids | tr '\n' ' '))${SCANNER_PIDS:+, scanners +$SCAN_TICKS (pids $(scanner_pids | tr '\n' ' '))}"
 HWM_KB=0; [ "$PEER" != sink ] && HWM_KB=$(peer_hwm_kb)
 HZ=$(getconf CLK_TCK)
-PEER_CPU=$(awk -v a="$CPU0" -v b="$CPU1" -v hz="$HZ" -v n="$MSGS" 'BEGIN { printf "%.2f", (b - a) / hz * 1000 / n }')
+PEER_CPU=$(awk -v a="$CPU0" -v b="$CPU1" -v s="$SCAN_TICKS" -v hz="$HZ" -v n="$MSGS" 'BEGIN { printf "%.2f", (b - a + s) / hz * 1000 / n }')
 PEER_RSS=$(awk -v k="$HWM_KB" 'BEGIN { printf "%.0f", k / 1024 }')
+SCANNER_INFO=""
+[ -n "$SCANNER_PIDS" ] && SCANNER_INFO=" scanners_cpu_s_per_1000=$(awk -v s="$SCAN_TICKS" -v hz="$HZ" -v n="$MSGS" 'BEGIN { printf "%.2f", s / hz * 1000 / n }')"
 # Give a relay that delivered more than expected (duplicates) a moment, then audit.
 sleep 0.5
 census_stop
@@ -601,6 +655,7 @@ case "$PEER" in
   postfix) PEER_INFO="deferred=$(grep -c 'status=deferred' "$RUN/postfix/maillog" 2>/dev/null)" ;;
   exim)    PEER_INFO="deferred=$(grep -c ' == ' "$RUN/exim/log/mainlog" 2>/dev/null)" ;;
   haraka)  PEER_INFO="errors=$(grep -ciE '\[(error|crit)\]' "$RUN/haraka/haraka.log" 2>/dev/null)" ;;
+  mtakit-scan) PEER_INFO="scan_defers=$(grep -c 'ScanStage\[3201\]' "$RUN/mtakit/peer.log" 2>/dev/null)" ;;
 esac
 
 cleanup
@@ -617,7 +672,7 @@ fi
 if [ "${D_timed_out:-1}" = 1 ] || [ "$SECONDS_MEAS" = NA ]; then
   RATE=NA; add_status timeout
 else
-  RATE=$(awk -v n="$MSGS" -v s="$SECONDS_MEAS" 'BEGIN { printf "%.0f", n / s }')
+  RATE=$(awk -v n="$MSGS" -v s="$SECONDS_MEAS" 'BEGIN { printf (n / s < 100 ? "%.1f" : "%.0f"), n / s }')
 fi
 if [ "$ACCEPT_ONLY" != 1 ]; then
   if [ "${V_unique_msgs:-0}" -lt "$MSGS" ] || [ "${V_unique_rcpt_deliveries:-0}" -lt $((MSGS * RCPTS)) ]; then
@@ -639,5 +694,5 @@ echo "peer=$PEER_LABEL scenario=$SCENARIO msgs=$MSGS rcpts_per_msg=$RCPTS delive
      "rcpt_deliveries=${V_unique_rcpt_deliveries:-0} duplicates=${V_duplicate_deliveries:-0}" \
      "seconds=$SECONDS_MEAS msgs_per_s=$RATE accept_seconds=${D_accept_seconds:-NA}" \
      "sink_sessions=$SINK_SESS$MODE_INFO cpu_busy_pct=${D_cpu_busy_pct:-NA}" \
-     "peer_cpu_s_per_1000=$PEER_CPU peak_rss_mb=$PEER_RSS $LAT_INFO load1=$LOAD1 $PEER_INFO${CENSUS_INFO:+ $CENSUS_INFO} status=$STATUS"
+     "peer_cpu_s_per_1000=$PEER_CPU$SCANNER_INFO peak_rss_mb=$PEER_RSS $LAT_INFO load1=$LOAD1 $PEER_INFO${CENSUS_INFO:+ $CENSUS_INFO} status=$STATUS"
 [ "$STATUS" = ok ]
