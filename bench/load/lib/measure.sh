@@ -470,7 +470,8 @@ start_mtakit() {  # relay|bare|tier [scan]
     args+=(--MtaKit:Scanning:Clamd:Endpoints:0:Address="127.0.0.1:$BENCH_CLAMD_PORT"
            --MtaKit:Scanning:Spamd:Endpoints:0:Address="127.0.0.1:$BENCH_SPAMD_PORT")
   fi
-  (cd "$d" && exec dotnet "$MTAKIT_HOST" "$role" "${cfgs[@]}" "${args[@]}" ${MTAKIT_ARGS:-}) > "$d/peer.log" 2>&1 &
+  MTAKIT_STATS=$d/alloc.stats   # BenchStats.cs: exact managed allocation total, rewritten every 100 ms
+  (cd "$d" && MTAKIT_BENCH_STATS=$MTAKIT_STATS exec dotnet "$MTAKIT_HOST" "$role" "${cfgs[@]}" "${args[@]}" ${MTAKIT_ARGS:-}) > "$d/peer.log" 2>&1 &
   PEER_PID=$!
   STARTED_PIDS+=("$PEER_PID")
   wait_listen "$PEER_PORT" 60 || die "mtakit $role did not listen on $PEER_PORT: $(tail -20 "$d/peer.log")"
@@ -599,6 +600,8 @@ CENSUS_INFO=""
 BASE=$(sink_mesg)
 BASE_SESS=$(sink_sess)
 CPU0=0; [ "$PEER" != sink ] && CPU0=$(peer_cpu_ticks)
+mtakit_allocated() { [ -n "${MTAKIT_STATS:-}" ] && [ -s "$MTAKIT_STATS" ] && cut -d' ' -f1 "$MTAKIT_STATS"; }
+ALLOC0=$(mtakit_allocated)
 TREECPU_PID=""
 if [ -n "$SCANNER_PIDS" ]; then
   perl "$HERE/treecpu.pl" $SCANNER_PIDS > "$RUN/scanners.cpu" &
@@ -631,6 +634,11 @@ SCANNER_INFO=""
 [ -n "$SCANNER_PIDS" ] && SCANNER_INFO=" scanners_cpu_s_per_1000=$(awk -v s="$SCAN_TICKS" -v hz="$HZ" -v n="$MSGS" 'BEGIN { printf "%.2f", s / hz * 1000 / n }')"
 # Give a relay that delivered more than expected (duplicates) a moment, then audit.
 sleep 0.5
+ALLOC_INFO=""
+ALLOC1=$(mtakit_allocated)   # >= 0.4 s after the batch: the 100 ms stats file is current, the relay idle
+if [ -n "$ALLOC0" ] && [ -n "$ALLOC1" ]; then
+  ALLOC_INFO=" alloc_kb_per_msg=$(awk -v a="$ALLOC0" -v b="$ALLOC1" -v n="$MSGS" 'BEGIN { printf "%.1f", (b - a) / 1024 / n }')"
+fi
 census_stop
 SINK_SESS=$(( $(sink_sess) - BASE_SESS ))
 AUDIT=$(find "$RUN/sink/dump" -type f -print0 | xargs -0 -r cat | awk -f "$HERE/verify.awk")
@@ -694,5 +702,5 @@ echo "peer=$PEER_LABEL scenario=$SCENARIO msgs=$MSGS rcpts_per_msg=$RCPTS delive
      "rcpt_deliveries=${V_unique_rcpt_deliveries:-0} duplicates=${V_duplicate_deliveries:-0}" \
      "seconds=$SECONDS_MEAS msgs_per_s=$RATE accept_seconds=${D_accept_seconds:-NA}" \
      "sink_sessions=$SINK_SESS$MODE_INFO cpu_busy_pct=${D_cpu_busy_pct:-NA}" \
-     "peer_cpu_s_per_1000=$PEER_CPU$SCANNER_INFO peak_rss_mb=$PEER_RSS $LAT_INFO load1=$LOAD1 $PEER_INFO${CENSUS_INFO:+ $CENSUS_INFO} status=$STATUS"
+     "peer_cpu_s_per_1000=$PEER_CPU$SCANNER_INFO$ALLOC_INFO peak_rss_mb=$PEER_RSS $LAT_INFO load1=$LOAD1 $PEER_INFO${CENSUS_INFO:+ $CENSUS_INFO} status=$STATUS"
 [ "$STATUS" = ok ]

@@ -60,8 +60,8 @@ sub fmtx { my ($x) = @_; return '-' unless defined $x; return $x > 0 && $x < 0.1
 
 my $any_failed = 0;
 print "$_\n" for @comments;
-print "\n| scen. | peer | msgs/s | % of bound | relay x | scan x | tier x | p50 ms | p99 ms | peak RSS MB | peer CPU s / 1000 msgs | runs ok |\n";
-print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+print "\n| scen. | peer | msgs/s | % of bound | relay x | scan x | tier x | p50 ms | p99 ms | peak RSS MB | peer CPU s / 1000 msgs | alloc KB / msg | runs ok |\n";
+print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
 for my $k (@order) {
   my ($s, $p) = split /\t/, $k;
   my $rate = cell($s, $p, 'msgs_per_s');
@@ -74,14 +74,16 @@ for my $k (@order) {
   my @st = @{ $v{$k}{status} // [] };
   my $ok = grep { $_ eq 'ok' } @st;
   $any_failed = 1 unless $ok;
-  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |\n", $s, $p, span($s, $p, 'msgs_per_s', 0),
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |\n", $s, $p, span($s, $p, 'msgs_per_s', 0),
     fmt(defined $pct ? 100 * $pct : undef, 1), fmtx($x{mtakit}), fmtx($x{'mtakit-scan'}), fmtx($x{'mtakit-tier'}),
     span($s, $p, 'p50_ms', 1), span($s, $p, 'p99_ms', 1),
-    $sink ? '-' : span($s, $p, 'peak_rss_mb', 0), $sink ? '-' : span($s, $p, 'peer_cpu_s_per_1000', 2),
+    $sink ? '-' : span($s, $p, 'peak_rss_mb', 0), $sink ? '-' : span($s, $p, 'peer_cpu_s_per_1000', 2), span($s, $p, 'alloc_kb_per_msg', 1),
     $ok, scalar @st;
 }
 print "\nCells: median over the runs that passed the audit, [min-max] when there were several; ratios are of the medians.\n";
 print "! no run of this cell passed the audit (missing or duplicated deliveries, timeout): figures of the failed runs.\n" if $any_failed;
+print "alloc KB / msg: MtaKit's managed allocations over the batch (GC.GetTotalAllocatedBytes, exact) per message; target (issue 11): relay < 16 KB.\n"
+  if grep { /\tmtakit/ } @order;
 print "mtakit-scan: the relay plus one clamd INSTREAM and one spamd SYMBOLS per message; its RSS and CPU include clamd's and spamd's processes.\n"
   if grep { /\tmtakit-scan$/ } @order;
 print "\nTargets (issue 11): relay >= 3x postfix on A, B, C and >= 30 % of the bound on A; tier >= 1.5x postfix on A.\n";
@@ -92,6 +94,8 @@ for my $s (qw(A B C D E)) {
   push @parts, sprintf('relay/postfix %.2f', $r / $pf) if defined $r && $pf;
   push @parts, sprintf('relay/bound %.1f %%', 100 * $r / $b) if defined $r && $b;
   push @parts, sprintf('tier/postfix %.2f', $t / $pf) if defined $t && $pf;
+  my $al = cell($s, 'mtakit', 'alloc_kb_per_msg');
+  push @parts, sprintf('relay alloc %.1f KB/msg', $al) if defined $al;
   push @parts, sprintf('scan/postfix %s (reported, no target)', fmtx($sc / $pf)) if defined $sc && $pf;
   print "- $s: ", join(', ', @parts), "\n" if @parts;
 }
