@@ -136,22 +136,24 @@ public sealed class FileMessageSpool : IMessageSpool
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> DeleteAsync(QueueId id, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteAsync(QueueId id, CancellationToken cancellationToken = default)
     {
         var directory = DirectoryOf(id);
         var envelope = FinalPath(directory, id, EnvelopeExtension);
         if (!fileSystem.FileExists(envelope))
         {
-            return false;
+            return ValueTask.FromResult(false);
         }
 
         // Envelope first: a crash in between leaves a message file without envelope, which recovery removes.
-        await groupCommit.CommitAsync(new SpoolCommit(directory,
-        [
-            SpoolCommitStep.Delete(envelope),
-            SpoolCommitStep.Delete(FinalPath(directory, id, MessageExtension)),
-        ])).ConfigureAwait(false);
-        return true;
+        // No directory fsync of its own (a lazy delete): the unlinks become durable with the next fsync of
+        // this directory (a later store's group commit) or the file system's own writeback. A power loss
+        // before that resurrects the whole entry, which is then delivered again: a duplicate, never a loss.
+        cancellationToken.ThrowIfCancellationRequested();
+        fileSystem.DeleteFile(envelope);
+        fileSystem.DeleteFile(FinalPath(directory, id, MessageExtension));
+        QueueingMetrics.LazyDelete();
+        return ValueTask.FromResult(true);
     }
 
     /// <inheritdoc/>

@@ -38,6 +38,22 @@ public sealed class FileMessageSpoolOrderingTests
     }
 
     [Fact]
+    public async Task DeleteAsync_Stored_UnlinksWithoutAnyFsync()
+    {
+        var fs = new RecordingFileSystem();
+        var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = Root, DirectoryCount = 4 }, fs);
+        var entry = SpoolSamples.Entry();
+        await spool.StoreAsync(entry, new BytesContent([1, 2, 3]));
+        var before = fs.Log.Count;
+
+        Assert.True(await spool.DeleteAsync(entry.Id));
+
+        var deleteOps = fs.Log.Skip(before).ToList();
+        Assert.DoesNotContain(deleteOps, l => l.StartsWith("fsync", StringComparison.Ordinal));
+        Assert.Contains(deleteOps, l => l.StartsWith("delete ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CommitAsync_ArrivingDuringAnFsync_ShareTheNextDirectoryFsync()
     {
         var fs = new RecordingFileSystem();
