@@ -125,9 +125,32 @@ internal sealed class TierNetwork : IAsyncDisposable
     /// <summary>Reads every envelope file in a tier's spool from disk (what a restart would recover).</summary>
     public SpoolEntry[] ReadSpool(string tier) => ReadSpoolAt(Path.Combine(Dir.Path, tier));
 
-    /// <summary>Reads every envelope file of the spool at <paramref name="spoolPath"/> from disk.</summary>
+    /// <summary>
+    /// Reads every entry's current envelope in the spool at <paramref name="spoolPath"/> from disk: envelope
+    /// files (formats 1 and 2), and queue files (format 3) with the update beside them when there is one.
+    /// </summary>
     public static SpoolEntry[] ReadSpoolAt(string spoolPath)
-        => [.. Directory.GetFiles(Path.Combine(spoolPath, "queue"), "*.env", SearchOption.AllDirectories).Select(f => SpoolEntrySerializer.Deserialize(File.ReadAllBytes(f)))];
+    {
+        var queue = Path.Combine(spoolPath, "queue");
+        var envelopes = Directory.GetFiles(queue, "*.env", SearchOption.AllDirectories).Select(f => ReadIfPresent(f, null));
+        var queued = Directory.GetFiles(queue, "*.q", SearchOption.AllDirectories).Select(f => ReadIfPresent(f, Path.ChangeExtension(f, ".upd")));
+        return [.. envelopes.Concat(queued).OfType<SpoolEntry>().DistinctBy(e => e.Id)];
+
+        // A running tier deletes and moves entries meanwhile: a file gone by the time it is read is skipped.
+        static SpoolEntry? ReadIfPresent(string file, string? update)
+        {
+            try
+            {
+                return update is null ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(file))
+                    : File.Exists(update) ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(update))
+                    : SpoolEntrySerializer.DeserializeQueueFileHead(File.ReadAllBytes(file));
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>Brings the destination Mailstore up on its fixed port.</summary>
     public async Task StartDestinationAsync()

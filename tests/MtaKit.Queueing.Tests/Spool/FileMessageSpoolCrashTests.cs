@@ -9,19 +9,23 @@ public sealed class FileMessageSpoolCrashTests
 {
     private const string Root = "/crash-spool";
 
-    [Fact]
-    public async Task RecoverAsync_CrashAtEveryOperation_CompletedOperationsSurviveAndNothingIsTorn()
+    // legacy: message 0 and 1 are already in the spool in format 2 (.env + .msg, as a spool written by
+    // an earlier build), so the update and the delete run on the old layout.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RecoverAsync_CrashAtEveryOperation_CompletedOperationsSurviveAndNothingIsTorn(bool legacy)
     {
-        var clean = new CrashableFileSystem();
         var ids = Enumerable.Range(0, 3).Select(_ => SpoolSamples.NewId()).ToArray();
-        await RunScenarioAsync(clean, ids);
+        var clean = NewFileSystem(legacy, ids);
+        await RunScenarioAsync(clean, ids, legacy);
         var total = clean.Operations;
-        Assert.True(total > 20, $"scenario made only {total} operations");
+        Assert.True(total > (legacy ? 8 : 15), $"scenario made only {total} operations");
 
         for (var crashAt = 0; crashAt <= total; crashAt++)
         {
-            var fs = new CrashableFileSystem(crashAt);
-            var completed = await RunScenarioAsync(fs, ids);
+            var fs = NewFileSystem(legacy, ids, crashAt);
+            var completed = await RunScenarioAsync(fs, ids, legacy);
             foreach (var (label, survivors) in new[] { ("power loss", fs.AfterPowerLoss()), ("process kill", fs.AfterProcessKill()) })
             {
                 var spool = new FileMessageSpool(Options, new CrashableFileSystem(files: survivors));
@@ -133,16 +137,44 @@ public sealed class FileMessageSpoolCrashTests
 
     private static string Body(QueueId id) => $"Subject: {id}\r\n\r\nbody of {id}\r\n";
 
-    private static async Task<List<string>> RunScenarioAsync(CrashableFileSystem fs, QueueId[] ids)
+    // A format 2 spool as an earlier build wrote it: entry and message file in the hashed directory.
+    private static CrashableFileSystem NewFileSystem(bool legacy, QueueId[] ids, int crashAt = int.MaxValue)
+    {
+        if (!legacy)
+        {
+            return new CrashableFileSystem(crashAt);
+        }
+
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var id in ids[..2])
+        {
+            var directory = Path.Combine(Root, "queue", ((int)(id.Value % 2u)).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            files[Path.Combine(directory, id + ".env")] = SpoolEntrySerializer.Serialize(SpoolSamples.Entry(id) with { Attempts = 0 });
+            files[Path.Combine(directory, id + ".msg")] = Encoding.ASCII.GetBytes(Body(id));
+        }
+
+        return new CrashableFileSystem(crashAt, files);
+    }
+
+    private static async Task<List<string>> RunScenarioAsync(CrashableFileSystem fs, QueueId[] ids, bool legacy = false)
     {
         var completed = new List<string>();
         try
         {
             var spool = new FileMessageSpool(Options, fs);
-            await spool.StoreAsync(SpoolSamples.Entry(ids[0]) with { Attempts = 0 }, new BytesContent(Encoding.ASCII.GetBytes(Body(ids[0]))));
-            completed.Add("store 0");
-            await spool.StoreAsync(SpoolSamples.Entry(ids[1]), new BytesContent(Encoding.ASCII.GetBytes(Body(ids[1]))));
-            completed.Add("store 1");
+            if (legacy)
+            {
+                completed.Add("store 0");
+                completed.Add("store 1");
+            }
+            else
+            {
+                await spool.StoreAsync(SpoolSamples.Entry(ids[0]) with { Attempts = 0 }, new BytesContent(Encoding.ASCII.GetBytes(Body(ids[0]))));
+                completed.Add("store 0");
+                await spool.StoreAsync(SpoolSamples.Entry(ids[1]), new BytesContent(Encoding.ASCII.GetBytes(Body(ids[1]))));
+                completed.Add("store 1");
+            }
+
             await spool.UpdateAsync(SpoolSamples.Entry(ids[0]) with { Attempts = 5 });
             completed.Add("update 0");
             await spool.DeleteAsync(ids[1]);
