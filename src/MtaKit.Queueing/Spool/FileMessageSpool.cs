@@ -94,6 +94,14 @@ public sealed class FileMessageSpool : IMessageSpool
     /// <inheritdoc/>
     public async ValueTask<SpoolEntry?> LoadAsync(QueueId id, CancellationToken cancellationToken = default)
     {
+        var entry = await TryLoadAsync(id, cancellationToken).ConfigureAwait(false);
+
+        // Not found: a first update may have moved it out of incoming between the look-up and the read.
+        return entry ?? await TryLoadAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<SpoolEntry?> TryLoadAsync(QueueId id, CancellationToken cancellationToken)
+    {
         var directory = DirectoryOf(id);
         try
         {
@@ -120,6 +128,14 @@ public sealed class FileMessageSpool : IMessageSpool
 
     /// <inheritdoc/>
     public async ValueTask<IMessageContent?> OpenContentAsync(QueueId id, CancellationToken cancellationToken = default)
+    {
+        var content = await TryOpenContentAsync(id, cancellationToken).ConfigureAwait(false);
+
+        // Not found: a first update may have moved it out of incoming between the look-up and the open.
+        return content ?? await TryOpenContentAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IMessageContent?> TryOpenContentAsync(QueueId id, CancellationToken cancellationToken)
     {
         var placement = Locate(id);
         if (placement == Placement.None)
@@ -498,12 +514,14 @@ public sealed class FileMessageSpool : IMessageSpool
         }
     }
 
-    // The hashed directory first: after a power loss, a first update's rename may have left the old name in incoming too.
+    // Incoming before the hashed directory: queue files only move that way, so an entry moved by a
+    // concurrent first update is still found (in its new place). Recovery has removed any old incoming
+    // name a power loss kept before the first call.
     private Placement Locate(QueueId id)
     {
         var directory = DirectoryOf(id);
-        return fileSystem.FileExists(FinalPath(directory, id, QueueFileExtension)) ? Placement.Hashed
-            : fileSystem.FileExists(FinalPath(incoming, id, QueueFileExtension)) ? Placement.Incoming
+        return fileSystem.FileExists(FinalPath(incoming, id, QueueFileExtension)) ? Placement.Incoming
+            : fileSystem.FileExists(FinalPath(directory, id, QueueFileExtension)) ? Placement.Hashed
             : fileSystem.FileExists(FinalPath(directory, id, EnvelopeExtension)) ? Placement.Legacy
             : Placement.None;
     }

@@ -131,18 +131,26 @@ internal sealed class TierNetwork : IAsyncDisposable
     /// </summary>
     public static SpoolEntry[] ReadSpoolAt(string spoolPath)
     {
+        // incoming first, read before the hashed directories are listed: a first update moving a queue
+        // file from incoming meanwhile is then found in its hashed directory.
         var queue = Path.Combine(spoolPath, "queue");
-        var envelopes = Directory.GetFiles(queue, "*.env", SearchOption.AllDirectories).Select(f => ReadIfPresent(f, null));
-        var queued = Directory.GetFiles(queue, "*.q", SearchOption.AllDirectories).Select(f => ReadIfPresent(f, Path.ChangeExtension(f, ".upd")));
-        return [.. envelopes.Concat(queued).OfType<SpoolEntry>().DistinctBy(e => e.Id)];
+        var incoming = Directory.GetFiles(Path.Combine(queue, "incoming"), "*.q").Select(f => ReadIfPresent(f, null)).ToList();
+        var hashed = Directory.GetDirectories(queue).Where(d => Path.GetFileName(d) != "incoming").SelectMany(d => Directory.GetFiles(d));
+        var rest = hashed.Select(f => Path.GetExtension(f) switch
+        {
+            ".env" => ReadIfPresent(f, null),
+            ".q" => ReadIfPresent(f, Path.ChangeExtension(f, ".upd")),
+            _ => null,
+        });
+        return [.. incoming.Concat(rest).OfType<SpoolEntry>().DistinctBy(e => e.Id)];
 
         // A running tier deletes and moves entries meanwhile: a file gone by the time it is read is skipped.
         static SpoolEntry? ReadIfPresent(string file, string? update)
         {
             try
             {
-                return update is null ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(file))
-                    : File.Exists(update) ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(update))
+                return file.EndsWith(".env", StringComparison.Ordinal) ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(file))
+                    : update is not null && File.Exists(update) ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(update))
                     : SpoolEntrySerializer.DeserializeQueueFileHead(File.ReadAllBytes(file));
             }
             catch (FileNotFoundException)
