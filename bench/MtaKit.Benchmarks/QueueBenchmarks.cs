@@ -69,7 +69,13 @@ public class SpoolWriteBenchmarks
     public void Cleanup() => Directory.Delete(_path, recursive: true);
 
     [Benchmark(Description = "store (fsynced) per batch of concurrent messages")]
-    public async Task Store()
+    public Task Store() => StoreBatchAsync(delete: false);
+
+    // The tier's path for a message delivered at its first attempt: stored durably, then removed.
+    [Benchmark(Description = "store (fsynced) then delete, per batch of concurrent messages")]
+    public Task StoreThenDelete() => StoreBatchAsync(delete: true);
+
+    private async Task StoreBatchAsync(bool delete)
     {
         var now = DateTimeOffset.UtcNow;
         var tasks = new Task[Concurrent];
@@ -83,9 +89,18 @@ public class SpoolWriteBenchmarks
                 TierArrival = now,
                 NextAttempt = now,
             };
-            tasks[i] = _spool.StoreAsync(entry, _content).AsTask();
+            tasks[i] = StoreOneAsync(entry, delete);
         }
 
         await Task.WhenAll(tasks);
+    }
+
+    private async Task StoreOneAsync(SpoolEntry entry, bool delete)
+    {
+        await _spool.StoreAsync(entry, _content);
+        if (delete)
+        {
+            await _spool.DeleteAsync(entry.Id);
+        }
     }
 }

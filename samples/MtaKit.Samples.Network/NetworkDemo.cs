@@ -264,7 +264,7 @@ public static class NetworkDemo
 
         foreach (var (tier, fate) in new[] { ("tier2", DemoFate.InTier2), ("tier1", DemoFate.InTier1), ("outbound", DemoFate.InOutbound) })
         {
-            foreach (var file in Files(Path.Combine(run, "spool", tier)).Where(f => f.EndsWith(".msg", StringComparison.Ordinal)))
+            foreach (var file in Files(Path.Combine(run, "spool", tier)).Where(f => f.EndsWith(".q", StringComparison.Ordinal) || f.EndsWith(".msg", StringComparison.Ordinal)))
             {
                 var text = Read(file);
                 if (text is not null && text.Contains(token, StringComparison.Ordinal))

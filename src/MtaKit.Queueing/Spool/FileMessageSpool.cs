@@ -6,22 +6,29 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MtaKit.Queueing;
 
 /// <summary>
-/// A spool of plain files: <c>queue/&lt;xx&gt;/&lt;id&gt;.msg</c> holds the message bytes and
-/// <c>&lt;id&gt;.env</c> the envelope (a versioned header and JSON), spread over hashed
-/// subdirectories. Each write goes to a temporary name, is fsynced, renamed into place, and the
-/// directory is fsynced; concurrent writes share directory fsyncs (group commit). The envelope is
-/// renamed into place last, so its presence marks a complete entry.
+/// A spool of plain files. A new message is one queue file, <c>queue/incoming/&lt;id&gt;.q</c> (format 3:
+/// the envelope, then the message bytes, as Postfix's queue file), so a store costs one file fsync and
+/// a share of the incoming directory's fsync, which every concurrent store shares (group commit). The
+/// first update moves the queue file to its hashed subdirectory <c>queue/&lt;xx&gt;/</c> beside
+/// <c>&lt;id&gt;.upd</c>, the current envelope, rewritten after each attempt; the incoming directory holds only
+/// messages not yet retried. Spools of formats 1 and 2 (<c>&lt;id&gt;.msg</c> with the message bytes and
+/// <c>&lt;id&gt;.env</c> with the envelope, in the hashed subdirectories) are still read, updated and
+/// delivered. Each write goes to a temporary name, is fsynced, renamed into place, and the directory is
+/// fsynced before the write completes. Deletes are lazy: durable with the directory's next fsync.
 /// </summary>
 public sealed class FileMessageSpool : IMessageSpool
 {
     private const string EnvelopeExtension = ".env";
     private const string MessageExtension = ".msg";
+    private const string QueueFileExtension = ".q";
+    private const string UpdateExtension = ".upd";
     private const string TempExtension = ".tmp";
 
     private readonly ISpoolFileSystem fileSystem;
     private readonly ILogger logger;
     private readonly SpoolGroupCommit groupCommit;
     private readonly string queueRoot;
+    private readonly string incoming;
     private readonly string corruptRoot;
     private readonly string[] directories;
     private long tempCounter;
@@ -36,10 +43,11 @@ public sealed class FileMessageSpool : IMessageSpool
         options.Validate();
         this.fileSystem = fileSystem ?? PhysicalSpoolFileSystem.Instance;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
-        groupCommit = new SpoolGroupCommit(this.fileSystem);
         var root = System.IO.Path.GetFullPath(options.Path);
         queueRoot = System.IO.Path.Combine(root, "queue");
+        incoming = System.IO.Path.Combine(queueRoot, "incoming");
         corruptRoot = System.IO.Path.Combine(root, "corrupt");
+        groupCommit = new SpoolGroupCommit(this.fileSystem, incoming);
         directories = new string[options.DirectoryCount];
         for (var i = 0; i < directories.Length; i++)
         {
@@ -47,7 +55,18 @@ public sealed class FileMessageSpool : IMessageSpool
             this.fileSystem.CreateDirectory(directories[i]);
         }
 
+        this.fileSystem.CreateDirectory(incoming);
         this.fileSystem.CreateDirectory(corruptRoot);
+    }
+
+    // Where an entry lives: a queue file not yet retried (incoming), a queue file moved to its hashed
+    // directory with its current envelope beside it, or an entry of formats 1 and 2 (.env + .msg).
+    private enum Placement
+    {
+        None,
+        Incoming,
+        Hashed,
+        Legacy,
     }
 
     /// <summary>The directory unreadable entries are moved to at recovery.</summary>
@@ -58,24 +77,16 @@ public sealed class FileMessageSpool : IMessageSpool
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(content);
-        var directory = DirectoryOf(entry.Id);
-        var messageTemp = TempPath(directory, entry.Id, MessageExtension);
-        var envelopeTemp = TempPath(directory, entry.Id, EnvelopeExtension);
+        var temp = TempPath(incoming, entry.Id, QueueFileExtension);
         try
         {
-            await WriteDurablyAsync(messageTemp, content, null, cancellationToken).ConfigureAwait(false);
-            await WriteDurablyAsync(envelopeTemp, null, SpoolEntrySerializer.Serialize(entry), cancellationToken).ConfigureAwait(false);
+            await WriteDurablyAsync(temp, SpoolEntrySerializer.SerializeQueueFileHead(entry), content, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            await groupCommit.CommitAsync(new SpoolCommit(directory,
-            [
-                SpoolCommitStep.Move(messageTemp, FinalPath(directory, entry.Id, MessageExtension)),
-                SpoolCommitStep.Move(envelopeTemp, FinalPath(directory, entry.Id, EnvelopeExtension)),
-            ])).ConfigureAwait(false);
+            await groupCommit.CommitAsync(new SpoolCommit(incoming, [SpoolCommitStep.Move(temp, FinalPath(incoming, entry.Id, QueueFileExtension))])).ConfigureAwait(false);
         }
         catch
         {
-            TryDelete(messageTemp);
-            TryDelete(envelopeTemp);
+            TryDelete(temp);
             throw;
         }
     }
@@ -83,31 +94,79 @@ public sealed class FileMessageSpool : IMessageSpool
     /// <inheritdoc/>
     public async ValueTask<SpoolEntry?> LoadAsync(QueueId id, CancellationToken cancellationToken = default)
     {
-        var path = FinalPath(DirectoryOf(id), id, EnvelopeExtension);
-        if (!fileSystem.FileExists(path))
-        {
-            return null;
-        }
+        var entry = await TryLoadAsync(id, cancellationToken).ConfigureAwait(false);
 
-        byte[] bytes;
+        // Not found: a first update may have moved it out of incoming between the look-up and the read.
+        return entry ?? await TryLoadAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<SpoolEntry?> TryLoadAsync(QueueId id, CancellationToken cancellationToken)
+    {
+        var directory = DirectoryOf(id);
         try
         {
-            bytes = await ReadAllAsync(path, cancellationToken).ConfigureAwait(false);
+            switch (Locate(id))
+            {
+                case Placement.Incoming:
+                    return await ReadQueueFileEnvelopeAsync(FinalPath(incoming, id, QueueFileExtension), cancellationToken).ConfigureAwait(false);
+                case Placement.Hashed:
+                    var update = FinalPath(directory, id, UpdateExtension);
+                    return fileSystem.FileExists(update)
+                        ? SpoolEntrySerializer.Deserialize(await ReadAllAsync(update, cancellationToken).ConfigureAwait(false))
+                        : await ReadQueueFileEnvelopeAsync(FinalPath(directory, id, QueueFileExtension), cancellationToken).ConfigureAwait(false);
+                case Placement.Legacy:
+                    return SpoolEntrySerializer.Deserialize(await ReadAllAsync(FinalPath(directory, id, EnvelopeExtension), cancellationToken).ConfigureAwait(false));
+                default:
+                    return null;
+            }
         }
         catch (FileNotFoundException)
         {
             return null;
         }
-
-        return SpoolEntrySerializer.Deserialize(bytes);
     }
 
     /// <inheritdoc/>
-    public ValueTask<IMessageContent?> OpenContentAsync(QueueId id, CancellationToken cancellationToken = default)
+    public async ValueTask<IMessageContent?> OpenContentAsync(QueueId id, CancellationToken cancellationToken = default)
     {
-        var path = FinalPath(DirectoryOf(id), id, MessageExtension);
-        return ValueTask.FromResult<IMessageContent?>(
-            fileSystem.FileExists(path) ? new SpoolFileContent(fileSystem, path, fileSystem.GetFileLength(path)) : null);
+        var content = await TryOpenContentAsync(id, cancellationToken).ConfigureAwait(false);
+
+        // Not found: a first update may have moved it out of incoming between the look-up and the open.
+        return content ?? await TryOpenContentAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IMessageContent?> TryOpenContentAsync(QueueId id, CancellationToken cancellationToken)
+    {
+        var placement = Locate(id);
+        if (placement == Placement.None)
+        {
+            return null;
+        }
+
+        var directory = placement == Placement.Incoming ? incoming : DirectoryOf(id);
+        try
+        {
+            if (placement == Placement.Legacy)
+            {
+                var message = FinalPath(directory, id, MessageExtension);
+                return fileSystem.FileExists(message) ? new SpoolFileContent(fileSystem, message, 0, fileSystem.GetFileLength(message)) : null;
+            }
+
+            var path = FinalPath(directory, id, QueueFileExtension);
+            long offset;
+            var stream = fileSystem.OpenRead(path);
+            await using (stream.ConfigureAwait(false))
+            {
+                (_, offset) = await SpoolEntrySerializer.ReadQueueFileHeadAsync(stream, readEnvelope: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            var length = fileSystem.GetFileLength(path) - offset;
+            return length >= 0 ? new SpoolFileContent(fileSystem, path, offset, length) : throw new SpoolFormatException("Queue file is shorter than its envelope.");
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc/>
@@ -115,17 +174,25 @@ public sealed class FileMessageSpool : IMessageSpool
     {
         ArgumentNullException.ThrowIfNull(entry);
         var directory = DirectoryOf(entry.Id);
-        var final = FinalPath(directory, entry.Id, EnvelopeExtension);
-        if (!fileSystem.FileExists(final))
+        var placement = Locate(entry.Id);
+        if (placement == Placement.None)
         {
             return false;
         }
 
-        var temp = TempPath(directory, entry.Id, EnvelopeExtension);
+        var extension = placement == Placement.Legacy ? EnvelopeExtension : UpdateExtension;
+        var temp = TempPath(directory, entry.Id, extension);
         try
         {
-            await WriteDurablyAsync(temp, null, SpoolEntrySerializer.Serialize(entry), cancellationToken).ConfigureAwait(false);
-            await groupCommit.CommitAsync(new SpoolCommit(directory, [SpoolCommitStep.Move(temp, final, overwrite: true)])).ConfigureAwait(false);
+            await WriteDurablyAsync(temp, SpoolEntrySerializer.Serialize(entry), null, cancellationToken).ConfigureAwait(false);
+            var replace = SpoolCommitStep.Move(temp, FinalPath(directory, entry.Id, extension), overwrite: true);
+
+            // The first update moves the queue file out of incoming, before its envelope appears beside
+            // it: a crash in between leaves the queue file with its stored envelope (the update not done).
+            SpoolCommitStep[] steps = placement == Placement.Incoming
+                ? [SpoolCommitStep.Move(FinalPath(incoming, entry.Id, QueueFileExtension), FinalPath(directory, entry.Id, QueueFileExtension)), replace]
+                : [replace];
+            await groupCommit.CommitAsync(new SpoolCommit(directory, steps)).ConfigureAwait(false);
             return true;
         }
         catch
@@ -136,88 +203,217 @@ public sealed class FileMessageSpool : IMessageSpool
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> DeleteAsync(QueueId id, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteAsync(QueueId id, CancellationToken cancellationToken = default)
     {
         var directory = DirectoryOf(id);
-        var envelope = FinalPath(directory, id, EnvelopeExtension);
-        if (!fileSystem.FileExists(envelope))
+        string[] files = Locate(id) switch
         {
-            return false;
+            // Queue file first: a crash in between leaves an envelope without queue file, which recovery removes.
+            Placement.Incoming => [FinalPath(incoming, id, QueueFileExtension)],
+            Placement.Hashed => [FinalPath(directory, id, QueueFileExtension), FinalPath(directory, id, UpdateExtension)],
+
+            // Envelope first: a crash in between leaves a message file without envelope, which recovery removes.
+            Placement.Legacy => [FinalPath(directory, id, EnvelopeExtension), FinalPath(directory, id, MessageExtension)],
+            _ => [],
+        };
+        if (files.Length == 0)
+        {
+            return ValueTask.FromResult(false);
         }
 
-        // Envelope first: a crash in between leaves a message file without envelope, which recovery removes.
-        await groupCommit.CommitAsync(new SpoolCommit(directory,
-        [
-            SpoolCommitStep.Delete(envelope),
-            SpoolCommitStep.Delete(FinalPath(directory, id, MessageExtension)),
-        ])).ConfigureAwait(false);
-        return true;
+        // No directory fsync of its own (a lazy delete): the unlinks become durable with the next fsync of
+        // the directory (a later store's or update's group commit) or the file system's own writeback. A
+        // power loss before that resurrects the whole entry, which is then delivered again: a duplicate,
+        // never a loss.
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var file in files)
+        {
+            fileSystem.DeleteFile(file);
+        }
+
+        QueueingMetrics.LazyDelete();
+        return ValueTask.FromResult(true);
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<SpoolEntry> RecoverAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var count = 0;
+        await foreach (var entry in RecoverIncomingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+            yield return entry;
+        }
+
         foreach (var directory in directories)
         {
-            var envelopes = new List<string>();
-            var messages = new HashSet<string>(StringComparer.Ordinal);
-            var changed = false;
-            foreach (var file in fileSystem.EnumerateFiles(directory).ToList())
+            await foreach (var entry in RecoverDirectoryAsync(directory, cancellationToken).ConfigureAwait(false))
             {
-                if (file.EndsWith(TempExtension, StringComparison.Ordinal))
-                {
-                    // A write that never committed: its store or update never completed, so nobody got a 250 for it.
-                    changed |= TryCleanUp(file, f => fileSystem.DeleteFile(f));
-                }
-                else if (file.EndsWith(EnvelopeExtension, StringComparison.Ordinal))
-                {
-                    envelopes.Add(file);
-                }
-                else if (file.EndsWith(MessageExtension, StringComparison.Ordinal))
-                {
-                    messages.Add(file);
-                }
-            }
-
-            foreach (var envelopePath in envelopes)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var messagePath = envelopePath[..^EnvelopeExtension.Length] + MessageExtension;
-                messages.Remove(messagePath);
-                var (entry, problem) = await TryReadEntryAsync(envelopePath, messagePath, cancellationToken).ConfigureAwait(false);
-                if (entry is not null)
-                {
-                    count++;
-                    yield return entry;
-                }
-                else
-                {
-                    QueueingMetrics.CorruptEntry();
-                    var setAside = TryCleanUp(envelopePath, _ => SetAside(envelopePath, messagePath));
-                    if (setAside)
-                    {
-                        SpoolLog.CorruptEntry(logger, envelopePath, corruptRoot, problem!);
-                    }
-
-                    changed |= setAside;
-                }
-            }
-
-            foreach (var orphan in messages)
-            {
-                // Message bytes without an envelope: a store interrupted before its envelope was renamed
-                // into place, or a delete interrupted after the envelope went. Neither is a queued message.
-                changed |= TryCleanUp(orphan, f => fileSystem.DeleteFile(f));
-            }
-
-            if (changed)
-            {
-                TryCleanUp(directory, d => fileSystem.FlushDirectory(d));
+                count++;
+                yield return entry;
             }
         }
 
         SpoolLog.Recovered(logger, count, queueRoot);
+    }
+
+    private async IAsyncEnumerable<SpoolEntry> RecoverIncomingAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var changed = false;
+        foreach (var file in fileSystem.EnumerateFiles(incoming).ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (file.EndsWith(TempExtension, StringComparison.Ordinal))
+            {
+                // A store that never committed: nobody got a 250 for it.
+                changed |= TryCleanUp(file, f => fileSystem.DeleteFile(f));
+            }
+            else if (file.EndsWith(QueueFileExtension, StringComparison.Ordinal))
+            {
+                var name = System.IO.Path.GetFileName(file)[..^QueueFileExtension.Length];
+                if (QueueId.TryParse(name, out var id) && fileSystem.FileExists(FinalPath(DirectoryOf(id), id, QueueFileExtension)))
+                {
+                    // The name a first update's rename left behind when a power loss kept the old directory
+                    // entry: the moved file in the hashed directory is the entry.
+                    changed |= TryCleanUp(file, f => fileSystem.DeleteFile(f));
+                    continue;
+                }
+
+                var (entry, problem) = await TryReadQueueFileAsync(file, null, cancellationToken).ConfigureAwait(false);
+                if (entry is not null)
+                {
+                    yield return entry;
+                }
+                else
+                {
+                    changed |= SetAsideCorrupt(file, [file], problem!);
+                }
+            }
+        }
+
+        if (changed)
+        {
+            TryCleanUp(incoming, d => fileSystem.FlushDirectory(d));
+        }
+    }
+
+    private async IAsyncEnumerable<SpoolEntry> RecoverDirectoryAsync(string directory, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var envelopes = new List<string>();
+        var queueFiles = new List<string>();
+        var messages = new HashSet<string>(StringComparer.Ordinal);
+        var updates = new HashSet<string>(StringComparer.Ordinal);
+        var changed = false;
+        foreach (var file in fileSystem.EnumerateFiles(directory).ToList())
+        {
+            if (file.EndsWith(TempExtension, StringComparison.Ordinal))
+            {
+                // A write that never committed: its store or update never completed, so nobody got a 250 for it.
+                changed |= TryCleanUp(file, f => fileSystem.DeleteFile(f));
+            }
+            else if (file.EndsWith(EnvelopeExtension, StringComparison.Ordinal))
+            {
+                envelopes.Add(file);
+            }
+            else if (file.EndsWith(MessageExtension, StringComparison.Ordinal))
+            {
+                messages.Add(file);
+            }
+            else if (file.EndsWith(QueueFileExtension, StringComparison.Ordinal))
+            {
+                queueFiles.Add(file);
+            }
+            else if (file.EndsWith(UpdateExtension, StringComparison.Ordinal))
+            {
+                updates.Add(file);
+            }
+        }
+
+        foreach (var queueFile in queueFiles)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var updatePath = queueFile[..^QueueFileExtension.Length] + UpdateExtension;
+            var update = updates.Remove(updatePath) ? updatePath : null;
+            var (entry, problem) = await TryReadQueueFileAsync(queueFile, update, cancellationToken).ConfigureAwait(false);
+            if (entry is not null)
+            {
+                yield return entry;
+            }
+            else
+            {
+                changed |= SetAsideCorrupt(queueFile, update is null ? [queueFile] : [queueFile, update], problem!);
+            }
+        }
+
+        foreach (var envelopePath in envelopes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var messagePath = envelopePath[..^EnvelopeExtension.Length] + MessageExtension;
+            messages.Remove(messagePath);
+            var (entry, problem) = await TryReadEntryAsync(envelopePath, messagePath, cancellationToken).ConfigureAwait(false);
+            if (entry is not null)
+            {
+                yield return entry;
+            }
+            else
+            {
+                changed |= SetAsideCorrupt(envelopePath, [envelopePath, messagePath], problem!);
+            }
+        }
+
+        // Message bytes without an envelope (a store of format 1 or 2 interrupted before its envelope was
+        // renamed into place, or a delete interrupted after the envelope went), or an envelope without its
+        // queue file (a delete interrupted after the queue file went): neither is a queued message.
+        foreach (var orphan in messages.Concat(updates))
+        {
+            changed |= TryCleanUp(orphan, f => fileSystem.DeleteFile(f));
+        }
+
+        if (changed)
+        {
+            TryCleanUp(directory, d => fileSystem.FlushDirectory(d));
+        }
+    }
+
+    private bool SetAsideCorrupt(string path, string[] files, string problem)
+    {
+        QueueingMetrics.CorruptEntry();
+        var setAside = TryCleanUp(path, _ => SetAside(files));
+        if (setAside)
+        {
+            SpoolLog.CorruptEntry(logger, path, corruptRoot, problem);
+        }
+
+        return setAside;
+    }
+
+    private async ValueTask<(SpoolEntry? Entry, string? Problem)> TryReadQueueFileAsync(string queueFile, string? update, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await ReadQueueFileEnvelopeAsync(queueFile, cancellationToken).ConfigureAwait(false);
+            var entry = update is null ? stored : SpoolEntrySerializer.Deserialize(await ReadAllAsync(update, cancellationToken).ConfigureAwait(false));
+            if (!string.Equals(System.IO.Path.GetFileName(queueFile), stored.Id + QueueFileExtension, StringComparison.OrdinalIgnoreCase) || entry.Id != stored.Id)
+            {
+                return (null, $"the queue file names queue id {stored.Id}, not its file name");
+            }
+
+            var directory = System.IO.Path.GetDirectoryName(queueFile);
+            if (!string.Equals(directory, incoming, StringComparison.Ordinal) && !string.Equals(directory, DirectoryOf(entry.Id), StringComparison.Ordinal))
+            {
+                return (null, "the entry is in the wrong hash directory (was the DirectoryCount changed?)");
+            }
+
+            return (entry, null);
+        }
+        catch (SpoolFormatException ex)
+        {
+            return (null, ex.Message);
+        }
+        catch (IOException ex)
+        {
+            return (null, ex.Message);
+        }
     }
 
     private async ValueTask<(SpoolEntry? Entry, string? Problem)> TryReadEntryAsync(string envelopePath, string messagePath, CancellationToken cancellationToken)
@@ -259,7 +455,7 @@ public sealed class FileMessageSpool : IMessageSpool
         try
         {
             action(path);
-            if (path.EndsWith(TempExtension, StringComparison.Ordinal) || path.EndsWith(MessageExtension, StringComparison.Ordinal))
+            if (path.EndsWith(TempExtension, StringComparison.Ordinal) || path.EndsWith(MessageExtension, StringComparison.Ordinal) || path.EndsWith(UpdateExtension, StringComparison.Ordinal))
             {
                 SpoolLog.RemovedPartialWrite(logger, path);
             }
@@ -273,13 +469,13 @@ public sealed class FileMessageSpool : IMessageSpool
         }
     }
 
-    private void SetAside(string envelopePath, string messagePath)
+    private void SetAside(string[] files)
     {
-        var stamp = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(envelopePath)) + "-";
-        foreach (var path in new[] { envelopePath, messagePath })
+        foreach (var path in files)
         {
             if (fileSystem.FileExists(path))
             {
+                var stamp = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) + "-";
                 fileSystem.MoveFile(path, System.IO.Path.Combine(corruptRoot, stamp + System.IO.Path.GetFileName(path)), overwrite: true);
             }
         }
@@ -287,11 +483,13 @@ public sealed class FileMessageSpool : IMessageSpool
         fileSystem.FlushDirectory(corruptRoot);
     }
 
-    private async ValueTask WriteDurablyAsync(string path, IMessageContent? content, byte[]? bytes, CancellationToken cancellationToken)
+    // Writes the head bytes, then the content if any, and fsyncs the file.
+    private async ValueTask WriteDurablyAsync(string path, byte[] head, IMessageContent? content, CancellationToken cancellationToken)
     {
         var file = fileSystem.CreateFile(path);
         await using (file.ConfigureAwait(false))
         {
+            await file.WriteAsync(head, cancellationToken).ConfigureAwait(false);
             if (content is not null)
             {
                 var source = content.OpenRead();
@@ -300,14 +498,32 @@ public sealed class FileMessageSpool : IMessageSpool
                     await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
                 }
             }
-            else
-            {
-                await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            }
 
             await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             fileSystem.FlushFile(file);
         }
+    }
+
+    private async ValueTask<SpoolEntry> ReadQueueFileEnvelopeAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = fileSystem.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            var (entry, _) = await SpoolEntrySerializer.ReadQueueFileHeadAsync(stream, readEnvelope: true, cancellationToken).ConfigureAwait(false);
+            return entry!;
+        }
+    }
+
+    // Incoming before the hashed directory: queue files only move that way, so an entry moved by a
+    // concurrent first update is still found (in its new place). Recovery has removed any old incoming
+    // name a power loss kept before the first call.
+    private Placement Locate(QueueId id)
+    {
+        var directory = DirectoryOf(id);
+        return fileSystem.FileExists(FinalPath(incoming, id, QueueFileExtension)) ? Placement.Incoming
+            : fileSystem.FileExists(FinalPath(directory, id, QueueFileExtension)) ? Placement.Hashed
+            : fileSystem.FileExists(FinalPath(directory, id, EnvelopeExtension)) ? Placement.Legacy
+            : Placement.None;
     }
 
     private async ValueTask<byte[]> ReadAllAsync(string path, CancellationToken cancellationToken)

@@ -7,9 +7,10 @@ public sealed record FileMessageSpoolOptions
     public required string Path { get; init; }
 
     /// <summary>
-    /// How many subdirectories entries are spread over (by a hash of the queue id), so that no
-    /// directory grows past what the file system handles quickly. 1 to 256. Do not change it for an
-    /// existing spool: recovery sets entries found in the wrong directory aside in <c>corrupt/</c>.
+    /// How many subdirectories retried entries are spread over (by a hash of the queue id), so that no
+    /// directory grows past what the file system handles quickly; new entries wait in one
+    /// <c>incoming</c> directory until their first retry. 1 to 256. Do not change it for an existing
+    /// spool: recovery sets entries found in the wrong directory aside in <c>corrupt/</c>.
     /// </summary>
     /// <value>The default value is 16.</value>
     public int DirectoryCount { get; init; } = 16;

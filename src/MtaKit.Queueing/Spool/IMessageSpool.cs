@@ -30,7 +30,11 @@ public interface IMessageSpool
     /// <returns><see langword="false"/> when the entry is not in the spool (nothing written).</returns>
     ValueTask<bool> UpdateAsync(SpoolEntry entry, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes an entry and its message bytes durably.</summary>
+    /// <summary>
+    /// Removes an entry and its message bytes. The removal need not be durable when the task completes
+    /// (deletes follow a delivery, so they need no fsync of their own): a crash may resurrect the whole
+    /// entry, which is then delivered again (a duplicate, as with Postfix), never a torn one.
+    /// </summary>
     /// <param name="id">The queue id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see langword="false"/> when the entry was not in the spool.</returns>

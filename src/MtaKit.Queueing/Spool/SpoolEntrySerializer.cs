@@ -8,13 +8,74 @@ namespace MtaKit.Queueing;
 /// Reads and writes envelope files: a header line <c>MTAKIT-SPOOL &lt;version&gt;</c> then the
 /// envelope as JSON (System.Text.Json source generation). Reading dispatches on the version so a
 /// newer build keeps loading older spools; an unknown version is refused with a clear message.
+/// Also the head of queue files (format 3: envelope and message in one file):
+/// <c>MTAKIT-SPOOL 3 &lt;n&gt;</c>, a newline, <c>n</c> bytes of envelope JSON, a newline, then the message bytes.
 /// </summary>
 internal static class SpoolEntrySerializer
 {
-    /// <summary>The version written by this build.</summary>
+    /// <summary>The version of envelope files written by this build.</summary>
     public const int CurrentVersion = 2;
 
+    /// <summary>The version of queue files (envelope and message bytes in one file) written by this build.</summary>
+    public const int QueueFileVersion = 3;
+
+    // Bounds the envelope a queue file may announce, so a corrupt length cannot allocate without limit.
+    private const int MaxQueueFileEnvelopeLength = 64 * 1024 * 1024;
+
+    private const int MaxQueueFileFirstLine = 64;
+
     private const string Magic = "MTAKIT-SPOOL ";
+
+    public static byte[] SerializeQueueFileHead(SpoolEntry entry)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToDocument(entry), SpoolJsonContext.Default.SpoolEnvelopeDocument);
+        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Magic}{QueueFileVersion} {json.Length}\n"));
+        var bytes = new byte[header.Length + json.Length + 1];
+        header.CopyTo(bytes, 0);
+        json.CopyTo(bytes, header.Length);
+        bytes[^1] = (byte)'\n';
+        return bytes;
+    }
+
+    /// <summary>Reads the envelope at the head of a queue file held in memory.</summary>
+    /// <exception cref="SpoolFormatException">The head is not a readable queue file head.</exception>
+    public static SpoolEntry DeserializeQueueFileHead(ReadOnlySpan<byte> data)
+    {
+        var (newline, length) = ParseQueueFileFirstLine(data[..Math.Min(data.Length, MaxQueueFileFirstLine)]);
+        var envelope = data[(newline + 1)..];
+        if (envelope.Length <= length || envelope[length] != (byte)'\n')
+        {
+            throw new SpoolFormatException("Queue file is truncated inside its envelope.");
+        }
+
+        return Read(envelope[..length], QueueFileVersion);
+    }
+
+    /// <summary>Reads the head of a queue file: its envelope (when asked for) and where the message bytes start.</summary>
+    /// <exception cref="SpoolFormatException">The head is not a readable queue file head.</exception>
+    public static async ValueTask<(SpoolEntry? Entry, long ContentOffset)> ReadQueueFileHeadAsync(Stream stream, bool readEnvelope, CancellationToken cancellationToken)
+    {
+        var first = new byte[MaxQueueFileFirstLine];
+        var read = await stream.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var (newline, length) = ParseQueueFileFirstLine(first.AsSpan(0, read));
+        var contentOffset = (long)newline + 1 + length + 1;
+        if (!readEnvelope)
+        {
+            return (null, contentOffset);
+        }
+
+        // The envelope and the newline after it: part may already be in the first read.
+        var envelope = new byte[length + 1];
+        var buffered = Math.Min(read - (newline + 1), envelope.Length);
+        first.AsSpan(newline + 1, buffered).CopyTo(envelope);
+        var rest = await stream.ReadAtLeastAsync(envelope.AsMemory(buffered), envelope.Length - buffered, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (buffered + rest < envelope.Length || envelope[^1] != (byte)'\n')
+        {
+            throw new SpoolFormatException("Queue file is truncated inside its envelope.");
+        }
+
+        return (Read(envelope.AsSpan(0, length), QueueFileVersion), contentOffset);
+    }
 
     public static byte[] Serialize(SpoolEntry entry)
     {
@@ -25,6 +86,25 @@ internal static class SpoolEntrySerializer
         json.CopyTo(bytes, header.Length);
         bytes[^1] = (byte)'\n';
         return bytes;
+    }
+
+    // "MTAKIT-SPOOL 3 <n>\n": where the first line ends and the envelope length it announces.
+    private static (int Newline, int Length) ParseQueueFileFirstLine(ReadOnlySpan<byte> first)
+    {
+        var newline = first.IndexOf((byte)'\n');
+        ReadOnlySpan<byte> prefix = "MTAKIT-SPOOL 3 "u8;
+        if (newline < 0 || !first[..newline].StartsWith(prefix))
+        {
+            throw new SpoolFormatException($"Not an MtaKit queue file: the first line must be 'MTAKIT-SPOOL {QueueFileVersion} <envelope length>'.");
+        }
+
+        var lengthText = Encoding.ASCII.GetString(first[prefix.Length..newline]);
+        if (!int.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length is < 2 or > MaxQueueFileEnvelopeLength)
+        {
+            throw new SpoolFormatException($"Queue file header has an invalid envelope length '{lengthText}'.");
+        }
+
+        return (newline, length);
     }
 
     /// <exception cref="SpoolFormatException">The data is not a readable envelope file.</exception>

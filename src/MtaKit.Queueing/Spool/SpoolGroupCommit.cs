@@ -3,7 +3,10 @@ namespace MtaKit.Queueing;
 // Group commit: the first caller becomes the leader and applies every commit queued so far, then
 // fsyncs each directory touched once for the whole batch; commits arriving meanwhile form the next
 // batch. Under load one directory fsync covers many messages; alone, a commit costs one fsync.
-internal sealed class SpoolGroupCommit(ISpoolFileSystem fileSystem)
+// lastDirectory (the spool's incoming directory) is fsynced after every other directory of its batch:
+// entries are renamed out of it into the others, and its fsync must not make a removal durable before
+// the destination's fsync made the arrival durable (else a power loss between the two loses the entry).
+internal sealed class SpoolGroupCommit(ISpoolFileSystem fileSystem, string? lastDirectory = null)
 {
     private readonly Lock gate = new();
     private List<SpoolCommit> pending = [];
@@ -66,6 +69,11 @@ internal sealed class SpoolGroupCommit(ISpoolFileSystem fileSystem)
                 // Any fault fails this commit only: the leader must survive to serve the others.
                 commit.Fail(ex);
             }
+        }
+
+        if (lastDirectory is not null && directories.Remove(lastDirectory))
+        {
+            directories.Add(lastDirectory);
         }
 
         foreach (var directory in directories)

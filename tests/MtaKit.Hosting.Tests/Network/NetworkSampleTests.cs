@@ -76,7 +76,9 @@ public sealed class NetworkSampleTests : IDisposable
         var dsn = File.ReadAllText(Assert.Single(MaildirFiles("maildirs/bob@example.test")));
         Assert.Contains("multipart/report", dsn, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("user@down.example.test", dsn, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(Directory.Exists(Path.Combine(_dir.Path, "spool")) ? Directory.GetFiles(Path.Combine(_dir.Path, "spool"), "*.msg", SearchOption.AllDirectories) : []);
+        Assert.Empty(Directory.Exists(Path.Combine(_dir.Path, "spool"))
+            ? Directory.GetFiles(Path.Combine(_dir.Path, "spool"), "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".q", StringComparison.Ordinal) || f.EndsWith(".msg", StringComparison.Ordinal))
+            : []);
         foreach (var m in report.Messages)
         {
             if (m.Location is not null)

@@ -52,6 +52,8 @@ public sealed class DelayWarningTests
         Assert.InRange(lastAttempt, arrival.AddHours(2), arrival.AddHours(3));
         Assert.True(DateUtils.TryParse(perRecipient["Will-Retry-Until"], out var until));
         Assert.Equal(arrival.AddHours(6), until); // tier 1 retries until its window ends, then hands off
+        // The delay DSN sits in tier 1's spool until its delivery's reply came back, a moment after the mailbox has it.
+        await TierNetwork.WaitUntilAsync(() => net.ReadSpool("tier1").Length == 1, "the delivered delay DSN leaves tier 1's spool");
         Assert.True(Assert.Single(net.ReadSpool("tier1")).DelayWarningSent);
 
         // Tier 1's window (6 h) ends: the hand-off carries "warning sent".

@@ -125,9 +125,40 @@ internal sealed class TierNetwork : IAsyncDisposable
     /// <summary>Reads every envelope file in a tier's spool from disk (what a restart would recover).</summary>
     public SpoolEntry[] ReadSpool(string tier) => ReadSpoolAt(Path.Combine(Dir.Path, tier));
 
-    /// <summary>Reads every envelope file of the spool at <paramref name="spoolPath"/> from disk.</summary>
+    /// <summary>
+    /// Reads every entry's current envelope in the spool at <paramref name="spoolPath"/> from disk: envelope
+    /// files (formats 1 and 2), and queue files (format 3) with the update beside them when there is one.
+    /// </summary>
     public static SpoolEntry[] ReadSpoolAt(string spoolPath)
-        => [.. Directory.GetFiles(Path.Combine(spoolPath, "queue"), "*.env", SearchOption.AllDirectories).Select(f => SpoolEntrySerializer.Deserialize(File.ReadAllBytes(f)))];
+    {
+        // incoming first, read before the hashed directories are listed: a first update moving a queue
+        // file from incoming meanwhile is then found in its hashed directory.
+        var queue = Path.Combine(spoolPath, "queue");
+        var incoming = Directory.GetFiles(Path.Combine(queue, "incoming"), "*.q").Select(f => ReadIfPresent(f, null)).ToList();
+        var hashed = Directory.GetDirectories(queue).Where(d => Path.GetFileName(d) != "incoming").SelectMany(d => Directory.GetFiles(d));
+        var rest = hashed.Select(f => Path.GetExtension(f) switch
+        {
+            ".env" => ReadIfPresent(f, null),
+            ".q" => ReadIfPresent(f, Path.ChangeExtension(f, ".upd")),
+            _ => null,
+        });
+        return [.. incoming.Concat(rest).OfType<SpoolEntry>().DistinctBy(e => e.Id)];
+
+        // A running tier deletes and moves entries meanwhile: a file gone by the time it is read is skipped.
+        static SpoolEntry? ReadIfPresent(string file, string? update)
+        {
+            try
+            {
+                return file.EndsWith(".env", StringComparison.Ordinal) ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(file))
+                    : update is not null && File.Exists(update) ? SpoolEntrySerializer.Deserialize(File.ReadAllBytes(update))
+                    : SpoolEntrySerializer.DeserializeQueueFileHead(File.ReadAllBytes(file));
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>Brings the destination Mailstore up on its fixed port.</summary>
     public async Task StartDestinationAsync()

@@ -16,7 +16,8 @@ internal sealed class CrashableFileSystem : ISpoolFileSystem
         this.crashAt = crashAt;
         foreach (var (path, bytes) in files ?? new Dictionary<string, byte[]>())
         {
-            var inode = new Inode(bytes);
+            // Files present at start are on disk: they survive a power loss.
+            var inode = new Inode(bytes) { Durable = bytes };
             names[path] = inode;
             durableNames[path] = inode;
         }

@@ -38,31 +38,77 @@ public sealed class FileMessageSpoolOrderingTests
     }
 
     [Fact]
+    public async Task UpdateAsync_FirstUpdate_MovesOutOfIncomingAndCompletesAfterTheHashedDirectoryFsync()
+    {
+        var fs = new RecordingFileSystem();
+        var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = Root, DirectoryCount = 1 }, fs);
+        var entry = SpoolSamples.Entry();
+        await spool.StoreAsync(entry, new BytesContent([1, 2, 3]));
+
+        Assert.True(await spool.UpdateAsync(entry with { Attempts = 1 }));
+        fs.Record("done");
+
+        var log = fs.Log.ToList();
+        var hashed = Root + "/queue/00";
+        var moveQueueFile = log.IndexOf($"move {Root}/queue/incoming/{entry.Id}.q {hashed}/{entry.Id}.q");
+        var moveUpdate = log.FindIndex(l => l.StartsWith("move ", StringComparison.Ordinal) && l.EndsWith($"{hashed}/{entry.Id}.upd", StringComparison.Ordinal));
+        var updateFsync = log.IndexOf("fsync " + log[moveUpdate].Split(' ')[1]);
+        var hashedFsync = log.LastIndexOf("fsyncdir " + hashed);
+        Assert.True(updateFsync >= 0 && updateFsync < moveUpdate, "the update was renamed before its fsync");
+        Assert.True(moveQueueFile >= 0 && moveQueueFile < moveUpdate, "the update appeared before its queue file moved beside it");
+        Assert.True(hashedFsync > moveUpdate && hashedFsync < log.IndexOf("done"), "the update completed before the fsync of the hashed directory");
+    }
+
+    [Fact]
+    public async Task CommitAsync_OneBatchOverSeveralDirectories_FsyncsTheLastDirectoryAfterTheOthers()
+    {
+        var fs = new RecordingFileSystem();
+        using var gate = new FirstFsyncGate(fs);
+        var commit = new SpoolGroupCommit(fs, "/in");
+        var first = commit.CommitAsync(new SpoolCommit("/in", [SpoolCommitStep.Delete("/in/a")]));
+        Assert.True(gate.Entered.Wait(TimeSpan.FromSeconds(30)));
+
+        // One batch: a store into /in queued before a move out of /in into /h.
+        var store = commit.CommitAsync(new SpoolCommit("/in", [SpoolCommitStep.Delete("/in/b")]));
+        var move = commit.CommitAsync(new SpoolCommit("/h", [SpoolCommitStep.Delete("/h/c")]));
+        gate.Release.Set();
+        await Task.WhenAll(first, store, move);
+
+        Assert.Equal(["fsyncdir /in", "delete /in/b", "delete /h/c", "fsyncdir /h", "fsyncdir /in"], fs.Log.Where(l => l != "delete /in/a"));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_Stored_UnlinksWithoutAnyFsync()
+    {
+        var fs = new RecordingFileSystem();
+        var spool = new FileMessageSpool(new FileMessageSpoolOptions { Path = Root, DirectoryCount = 4 }, fs);
+        var entry = SpoolSamples.Entry();
+        await spool.StoreAsync(entry, new BytesContent([1, 2, 3]));
+        var before = fs.Log.Count;
+
+        Assert.True(await spool.DeleteAsync(entry.Id));
+
+        var deleteOps = fs.Log.Skip(before).ToList();
+        Assert.DoesNotContain(deleteOps, l => l.StartsWith("fsync", StringComparison.Ordinal));
+        Assert.Contains(deleteOps, l => l.StartsWith("delete ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CommitAsync_ArrivingDuringAnFsync_ShareTheNextDirectoryFsync()
     {
         var fs = new RecordingFileSystem();
-        using var firstFsyncEntered = new ManualResetEventSlim();
-        using var releaseFirstFsync = new ManualResetEventSlim();
-        var calls = 0;
-        fs.BeforeFlushDirectory = _ =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                firstFsyncEntered.Set();
-                releaseFirstFsync.Wait(TimeSpan.FromSeconds(30));
-            }
-        };
+        using var gate = new FirstFsyncGate(fs);
         var commit = new SpoolGroupCommit(fs);
         fs.CreateFile("/d/a").Dispose();
         var first = commit.CommitAsync(new SpoolCommit("/d", [SpoolCommitStep.Delete("/d/a")]));
-        Assert.True(firstFsyncEntered.Wait(TimeSpan.FromSeconds(30)));
+        Assert.True(gate.Entered.Wait(TimeSpan.FromSeconds(30)));
 
         var followers = Enumerable.Range(0, 5)
             .Select(i => commit.CommitAsync(new SpoolCommit("/d", [SpoolCommitStep.Delete($"/d/f{i}")])))
             .ToList();
         Assert.False(first.IsCompleted);
         Assert.All(followers, f => Assert.False(f.IsCompleted));
-        releaseFirstFsync.Set();
+        gate.Release.Set();
         await first;
         await Task.WhenAll(followers);
 
@@ -103,7 +149,7 @@ public sealed class FileMessageSpoolOrderingTests
         var list = log.ToList();
         var done = list.IndexOf("done " + id);
         Assert.True(done > 0, "store did not complete");
-        foreach (var ext in new[] { ".msg", ".env" })
+        foreach (var ext in new[] { ".q" })
         {
             var move = list.FindIndex(l => l.StartsWith("move ", StringComparison.Ordinal) && l.EndsWith("/" + id + ext, StringComparison.Ordinal));
             Assert.True(move >= 0, $"{ext} never renamed into place");
@@ -113,6 +159,35 @@ public sealed class FileMessageSpoolOrderingTests
             var directory = Path.GetDirectoryName(temp)!;
             var dirFsync = list.FindIndex(move, l => l == "fsyncdir " + directory);
             Assert.True(dirFsync > move && dirFsync < done, $"{ext}: store completed before the directory fsync that covers its rename");
+        }
+    }
+
+    // Holds the first directory fsync until released, so that commits arriving meanwhile form one batch.
+    private sealed class FirstFsyncGate : IDisposable
+    {
+        private int calls;
+
+        public FirstFsyncGate(RecordingFileSystem fs)
+        {
+            fs.BeforeFlushDirectory = _ =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    Entered.Set();
+                    Release.Wait(TimeSpan.FromSeconds(30));
+                }
+            };
+        }
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public void Dispose()
+        {
+            Release.Set();
+            Entered.Dispose();
+            Release.Dispose();
         }
     }
 }

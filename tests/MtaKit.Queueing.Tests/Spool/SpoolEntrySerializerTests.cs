@@ -79,4 +79,38 @@ public sealed class SpoolEntrySerializerTests
         var ex = Assert.Throws<SpoolFormatException>(() => SpoolEntrySerializer.Deserialize(Encoding.UTF8.GetBytes(text)));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(100_000)]
+    public async Task QueueFileHead_RoundTrips_AndGivesWhereTheMessageStarts(int messageLength)
+    {
+        var entry = SpoolSamples.Entry();
+        var head = SpoolEntrySerializer.SerializeQueueFileHead(entry);
+        Assert.StartsWith("MTAKIT-SPOOL 3 ", Encoding.ASCII.GetString(head), StringComparison.Ordinal);
+        var message = new byte[messageLength];
+        new Random(7).NextBytes(message);
+        using var file = new MemoryStream([.. head, .. message]);
+
+        var (read, offset) = await SpoolEntrySerializer.ReadQueueFileHeadAsync(file, readEnvelope: true, CancellationToken.None);
+
+        SpoolSamples.AssertSame(entry, read!);
+        Assert.Equal(head.Length, offset);
+        SpoolSamples.AssertSame(entry, SpoolEntrySerializer.DeserializeQueueFileHead(file.ToArray()));
+    }
+
+    [Theory]
+    [InlineData("MTAKIT-SPOOL 2\n{}\n", "first line must be 'MTAKIT-SPOOL 3 <envelope length>'")]
+    [InlineData("MTAKIT-SPOOL 3 x\n{}\n", "invalid envelope length 'x'")]
+    [InlineData("MTAKIT-SPOOL 3 999999999\n{}\n", "invalid envelope length '999999999'")]
+    [InlineData("MTAKIT-SPOOL 3 40\n{\"id\":", "truncated inside its envelope")]
+    [InlineData("MTAKIT-SPOOL 3 2\n{}X", "truncated inside its envelope")]
+    public async Task ReadQueueFileHeadAsync_Invalid_ThrowsSpoolFormatException(string text, string expected)
+    {
+        using var file = new MemoryStream(Encoding.ASCII.GetBytes(text));
+        var ex = await Assert.ThrowsAsync<SpoolFormatException>(async () => await SpoolEntrySerializer.ReadQueueFileHeadAsync(file, readEnvelope: true, CancellationToken.None));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<SpoolFormatException>(() => SpoolEntrySerializer.DeserializeQueueFileHead(Encoding.ASCII.GetBytes(text))).Message, StringComparison.Ordinal);
+    }
 }
