@@ -10,9 +10,13 @@ public sealed class PhysicalSpoolFileSystem : ISpoolFileSystem
     /// <summary>The shared instance.</summary>
     public static PhysicalSpoolFileSystem Instance { get; } = new();
 
+    // Unbuffered (bufferSize 0): the spool writes and reads in large chunks of its own (pooled copy
+    // buffers, the client's DATA chunks), and a FileStream buffer is a new array per stream: with 80 KB
+    // buffers the tier allocated ~280 KB per message (a write, an envelope read and a content read).
+
     /// <inheritdoc/>
     public Stream CreateFile(string path)
-        => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
 
     /// <inheritdoc/>
     public void FlushFile(Stream file)
@@ -33,7 +37,7 @@ public sealed class PhysicalSpoolFileSystem : ISpoolFileSystem
 
     /// <inheritdoc/>
     public Stream OpenRead(string path)
-        => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     /// <inheritdoc/>
     public long GetFileLength(string path) => new FileInfo(path).Length;
