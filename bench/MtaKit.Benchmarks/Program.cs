@@ -1,26 +1,39 @@
 using BenchmarkDotNet.Running;
 using MtaKit.Benchmarks;
 
-if (args.Length > 0 && args[0] == "alloc-profile")
+if (args.Length > 0 && args[0] is "alloc-profile" or "alloc-profile-stages")
 {
     // MtaKit.Benchmarks alloc-profile [messages] [recipients]: the relay path's allocations by type (sampled).
+    // MtaKit.Benchmarks alloc-profile-stages [messages]: the same with the load harness's benchmark stage set.
     var messages = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5000;
-    var bench = new RelayPathBenchmarks { Recipients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1 };
-    await bench.SetupAsync();
+    Func<Task> send, cleanup;
+    if (args[0] == "alloc-profile")
+    {
+        var bench = new RelayPathBenchmarks { Recipients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1 };
+        await bench.SetupAsync();
+        (send, cleanup) = (bench.PersistentSession, bench.CleanupAsync);
+    }
+    else
+    {
+        var bench = new RelayStageSetBenchmarks();
+        await bench.SetupAsync();
+        (send, cleanup) = (bench.PersistentSession, bench.CleanupAsync);
+    }
+
     for (var i = 0; i < 500; i++)
     {
-        await bench.PersistentSession();
+        await send();
     }
 
     using var sampler = new AllocationSampler();
     var before = GC.GetTotalAllocatedBytes(precise: true);
     for (var i = 0; i < messages; i++)
     {
-        await bench.PersistentSession();
+        await send();
     }
 
     var total = GC.GetTotalAllocatedBytes(precise: true) - before;
-    await bench.CleanupAsync();
+    await cleanup();
     Console.WriteLine($"{total / messages:N0} B per message over {messages:N0} messages; sampled by type (B per message):");
     foreach (var (type, bytes) in sampler.Top(40))
     {
