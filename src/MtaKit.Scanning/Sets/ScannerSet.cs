@@ -45,13 +45,17 @@ public sealed class ScannerSet : IAsyncDisposable
     public async ValueTask<ScanSummary> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var tasks = new Task<ScanResult>[_scanners.Count];
-        for (var i = 0; i < tasks.Length; i++)
+        ScanResult[] results;
+        try
         {
-            tasks[i] = _scanners[i].ScanAsync(request, cancellationToken).AsTask();
+            results = await RunAllAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // every scanner is done with the request: the embedded scanners' shared copy goes back to its pool
+            await MessageParts.ReleaseAsync(request).ConfigureAwait(false);
         }
 
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
             // pools count their own attempts
@@ -62,6 +66,37 @@ public sealed class ScannerSet : IAsyncDisposable
         }
 
         return new ScanSummary(results, _spam, _failPolicy);
+    }
+
+    /// <summary>Starts every scanner, then collects the results; scanners that finished at once (the embedded ones) cost no task.</summary>
+    private async ValueTask<ScanResult[]> RunAllAsync(ScanRequest request, CancellationToken cancellationToken)
+    {
+        var pending = new ValueTask<ScanResult>[_scanners.Count];
+        var allDone = true;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            pending[i] = _scanners[i].ScanAsync(request, cancellationToken);
+            allDone &= pending[i].IsCompletedSuccessfully;
+        }
+
+        var results = new ScanResult[pending.Length];
+        if (allDone)
+        {
+            for (var i = 0; i < pending.Length; i++)
+            {
+                results[i] = await pending[i].ConfigureAwait(false); // completed: no wait
+            }
+
+            return results;
+        }
+
+        var tasks = new Task<ScanResult>[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            tasks[i] = pending[i].AsTask();
+        }
+
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -71,7 +71,12 @@ internal sealed class ScanStage : IDataStage
 
         foreach (var name in SpamHeaders.Owned)
         {
-            context.RemoveHeaders(name);
+            // counting scans the raw header bytes without allocating; a removal would make the engine
+            // re-scan the header section with a string per field when the message is read
+            if (context.CountHeaders(name) > 0)
+            {
+                context.RemoveHeaders(name);
+            }
         }
 
         if (summary.Unscanned || tooLarge is not null)

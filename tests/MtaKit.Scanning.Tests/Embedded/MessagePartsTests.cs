@@ -1,0 +1,166 @@
+using System.Text;
+using MtaKit.Scanning.Tests.Support;
+
+namespace MtaKit.Scanning.Tests.Embedded;
+
+/// <summary>The shared parse of the embedded scanners: the single-part fast path gives what the MIME parser gives.</summary>
+public sealed class MessagePartsTests
+{
+    private const string Head = "From: Alice <alice@example.test>\r\nTo: Bob <bob@example.test>\r\nSubject: test\r\n";
+
+    public static TheoryData<string> SinglePartMessages => new()
+    {
+        Head + "\r\nHello Bob,\r\nthe meeting is at ten.\r\n",
+        Head + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8; format=flowed\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGr\u00fc\u00dfe\r\n",
+        Head + "Content-Type: Text/HTML;\r\n\tcharset=\"us-ascii\"\r\nContent-Transfer-Encoding: 7BIT\r\n\r\n<p>hi</p>\r\n",
+        Head + "content-type: text/plain\r\ncontent-transfer-encoding: binary\r\n\r\nbinary body\r\n",
+        "From: a@example.test\nSubject: bare line feeds\n\nbody line\nlast line\n",
+        Head + "X-Folded: a\r\n  b\r\n\r\n",
+        Head + "\r\n",
+    };
+
+    public static TheoryData<string> ParsedMessages => new()
+    {
+        TestMessages.WithAttachment("a.txt", "text/plain", "hello"u8.ToArray()).ReplaceLineEndings("\r\n"),
+        Head + "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n",
+        Head + "Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nh=C3=A9\r\n",
+        Head + "Content-Type: text/plain; name=\"notes.txt\"\r\n\r\nhello\r\n",
+        Head + "Content-Type: text/plain\r\nContent-Disposition: attachment\r\n\r\nhello\r\n",
+        Head + "Content-Type: text/plain\r\nContent-Type: application/x-msdownload\r\n\r\nMZ\r\n",
+        Head + "Content-Type: application/octet-stream\r\n\r\nMZ\r\n",
+        Head + "Content-Type: text/plain (comment)\r\n\r\nhello\r\n",
+        Head + "Subject : space before the colon\r\n\r\nhello\r\n",
+        "From sender@example.test Sun Nov 29 09:00:00 2026\r\n" + Head + "\r\nhello\r\n",
+        Head + "no blank line, header only\r\n",
+        Head,
+    };
+
+    [Theory]
+    [MemberData(nameof(SinglePartMessages))]
+    public async Task LoadAsync_SinglePartText_SkipsTheParseAndGivesTheParsersParts(string text)
+    {
+        var content = new BytesContent(Encoding.UTF8.GetBytes(text));
+
+        var fast = await MessageParts.LoadAsync(content);
+        var parsed = await MessageParts.LoadAsync(content, forceMimeParse: true);
+
+        Assert.False(fast.MimeParsed);
+        Assert.True(parsed.MimeParsed);
+        Assert.Equal(parsed.Raw.ToArray(), fast.Raw.ToArray());
+        var part = Assert.Single(fast.Parts);
+        var expected = Assert.Single(parsed.Parts);
+        Assert.Equal(expected.Description, part.Description);
+        Assert.Equal(expected.FileName, part.FileName);
+        Assert.Equal(expected.ContentType, part.ContentType);
+        Assert.Equal(expected.Content.ToArray(), part.Content.ToArray());
+        Assert.Equal(expected.ArchiveDepth, part.ArchiveDepth);
+        Assert.Empty(fast.Notes);
+    }
+
+    [Theory]
+    [MemberData(nameof(ParsedMessages))]
+    public async Task LoadAsync_NotPlainSinglePart_ParsesMime(string text)
+    {
+        var parts = await MessageParts.LoadAsync(new BytesContent(Encoding.UTF8.GetBytes(text)));
+
+        Assert.True(parts.MimeParsed);
+    }
+
+    [Fact]
+    public async Task LoadAsync_ContentLongerThanItsLength_IsReadWhole()
+    {
+        var bytes = Encoding.ASCII.GetBytes(Head + "\r\n" + new string('x', 10_000) + "\r\n");
+
+        var parts = await MessageParts.LoadAsync(new ShortLengthContent(bytes, 100));
+
+        Assert.Equal(bytes, parts.Raw.ToArray());
+    }
+
+    [Fact]
+    public async Task LoadAsync_SinglePartBodyIsAZip_ExpandsIt()
+    {
+        var zip = Zip.Create(("setup.exe", "MZ"u8.ToArray()));
+        var bytes = Encoding.ASCII.GetBytes(Head + "Content-Transfer-Encoding: binary\r\n\r\n").Concat(zip).ToArray();
+
+        var parts = await MessageParts.LoadAsync(new BytesContent(bytes));
+
+        Assert.False(parts.MimeParsed);
+        Assert.Contains(parts.Parts, p => p.ArchiveDepth == 1 && p.FileName == "setup.exe");
+    }
+
+    [Fact]
+    public async Task ScanAsync_SinglePartZipBody_AttachmentPolicyStillBlocksTheExe()
+    {
+        var zip = Zip.Create(("setup.exe", "MZ"u8.ToArray()));
+        var bytes = Encoding.ASCII.GetBytes(Head + "Content-Transfer-Encoding: binary\r\n\r\n").Concat(zip).ToArray();
+
+        var result = await new AttachmentPolicyScanner().ScanAsync(new ScanRequest(new BytesContent(bytes)), CancellationToken.None);
+
+        Assert.Equal(ScanVerdict.Blocked, result.Verdict);
+        Assert.Contains("setup.exe", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScanAsync_SinglePartEicar_IsInfected()
+    {
+        var request = TestMessages.Request(TestMessages.Mail(TestMessages.Eicar));
+
+        var result = await new SignatureScanner().ScanAsync(request, CancellationToken.None);
+
+        Assert.Equal(ScanVerdict.Infected, result.Verdict);
+        Assert.False((await MessageParts.GetAsync(request)).MimeParsed);
+    }
+
+    [Fact]
+    public async Task ScanAsync_SinglePartGtube_IsSpam()
+    {
+        var result = await new GtubeScanner().ScanAsync(TestMessages.Request(TestMessages.Mail(TestMessages.Gtube)), CancellationToken.None);
+
+        Assert.Equal(ScanVerdict.Spam, result.Verdict);
+    }
+
+    [Fact]
+    public async Task ScanAsync_SinglePartBlockedTextType_IsBlocked()
+    {
+        var sut = new AttachmentPolicyScanner(new EmbeddedOptions { BlockedContentTypes = ["text/html"] });
+        var request = TestMessages.Request(Head + "Content-Type: Text/HTML; charset=utf-8\r\n\r\n<p>hi</p>\r\n");
+
+        var result = await sut.ScanAsync(request, CancellationToken.None);
+
+        Assert.Equal(ScanVerdict.Blocked, result.Verdict);
+        Assert.Contains("part 1 (Text/HTML): content type text/html", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScanAsync_MultipartWithBadAttachment_IsStillBlockedThroughTheParser()
+    {
+        var request = TestMessages.Request(TestMessages.WithAttachment("invoice.exe", "application/octet-stream", "MZ"u8.ToArray()));
+
+        var result = await new AttachmentPolicyScanner().ScanAsync(request, CancellationToken.None);
+
+        Assert.Equal(ScanVerdict.Blocked, result.Verdict);
+        Assert.True((await MessageParts.GetAsync(request)).MimeParsed);
+    }
+
+    [Fact]
+    public async Task ScannerSetScanAsync_Done_ReleasesTheSharedParts()
+    {
+        var request = TestMessages.Request(TestMessages.Clean);
+        var before = MessageParts.GetAsync(request);
+        await before;
+        await using var set = new ScannerSet([new SignatureScanner(), new GtubeScanner(), new AttachmentPolicyScanner()]);
+
+        var summary = await set.ScanAsync(request, CancellationToken.None);
+
+        Assert.Equal(ScanAction.Accept, summary.Action);
+        Assert.NotSame(before, MessageParts.GetAsync(request));
+    }
+
+    /// <summary>A content whose Length understates its bytes.</summary>
+    private sealed class ShortLengthContent(byte[] bytes, long length) : IMessageContent
+    {
+        public long Length => length;
+
+        public Stream OpenRead() => new MemoryStream(bytes, writable: false);
+    }
+}
