@@ -4,7 +4,8 @@ using MtaKit.Benchmarks;
 if (args.Length > 0 && args[0] is "alloc-profile" or "alloc-profile-stages")
 {
     // MtaKit.Benchmarks alloc-profile [messages] [recipients]: the relay path's allocations by type (sampled).
-    // MtaKit.Benchmarks alloc-profile-stages [messages]: the same with the load harness's benchmark stage set.
+    // MtaKit.Benchmarks alloc-profile-stages [messages] [connection]: the same with the load harness's benchmark
+    // stage set, on a persistent session or (with "connection") one connection per message.
     var messages = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5000;
     Func<Task> send, cleanup;
     if (args[0] == "alloc-profile")
@@ -17,7 +18,7 @@ if (args.Length > 0 && args[0] is "alloc-profile" or "alloc-profile-stages")
     {
         var bench = new RelayStageSetBenchmarks();
         await bench.SetupAsync();
-        (send, cleanup) = (bench.PersistentSession, bench.CleanupAsync);
+        (send, cleanup) = (args.Length > 2 && args[2] == "connection" ? bench.ConnectionPerMessage : bench.PersistentSession, bench.CleanupAsync);
     }
 
     for (var i = 0; i < 500; i++)
