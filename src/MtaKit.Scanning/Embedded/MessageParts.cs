@@ -89,14 +89,16 @@ internal sealed class MessageParts
             if (!forceMimeParse && SinglePartHeader.TryRead(raw.Span, out var bodyStart, out var mimeType, out var description))
             {
                 var body = raw[bodyStart..];
-                var notes = new List<string>(0);
-                long expanded = 0;
-                List<DecodedPart> parts = [new DecodedPart(description, null, mimeType, body, false, 0)];
-                if (LooksLikeZip(body.Span))
+                var part = new DecodedPart(description, null, mimeType, body, false, 0);
+                if (!LooksLikeZip(body.Span))
                 {
-                    ExpandArchive(body.ToArray(), description, 1, parts, notes, ref expanded);
+                    return new MessageParts(buffer, length, pooled, [part], [], mimeParsed: false);
                 }
 
+                var notes = new List<string>();
+                long expanded = 0;
+                List<DecodedPart> parts = [part];
+                ExpandArchive(body.ToArray(), description, 1, parts, notes, ref expanded);
                 return new MessageParts(buffer, length, pooled, parts, notes, mimeParsed: false);
             }
 
@@ -115,7 +117,7 @@ internal sealed class MessageParts
     }
 
     /// <summary>Reads the whole content into one array (pooled up to <see cref="MaxPooledBytes"/>); a content whose Length is off still gets read whole.</summary>
-    private static async Task<(byte[] Buffer, int Length, bool Pooled)> ReadAllAsync(IMessageContent content)
+    private static async ValueTask<(byte[] Buffer, int Length, bool Pooled)> ReadAllAsync(IMessageContent content)
     {
         // one byte more than announced, so that the end shows without a second buffer
         var size = checked((int)Math.Max(content.Length, 0) + 1);
