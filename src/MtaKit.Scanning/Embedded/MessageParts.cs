@@ -11,8 +11,10 @@ namespace MtaKit.Scanning;
 /// archives (two levels deep, bounded in size against archive bombs). A message that is one text
 /// part in an identity transfer encoding (7bit, 8bit, binary; no file name) is not MIME-parsed at all:
 /// its one part is a view of the raw body, found from the raw header bytes (<see cref="SinglePartHeader"/>).
-/// The raw bytes of messages up to <see cref="MaxPooledBytes"/> live in a pooled array that
-/// <see cref="ReleaseAsync"/> returns once every scanner of the request is done.
+/// The raw bytes of messages up to <see cref="MaxPooledBytes"/> live in a pooled array, returned when
+/// the last user of the request's parts lets go (<see cref="Acquire"/>, <see cref="Release"/>): a
+/// <see cref="ScannerSet"/> holds them across all its scanners, so they share one read; a scanner
+/// called on its own holds them for its own scan.
 /// </summary>
 internal sealed class MessageParts
 {
@@ -27,7 +29,7 @@ internal sealed class MessageParts
 
     private const int MaxArchiveDepth = 2;
 
-    private static readonly ConditionalWeakTable<ScanRequest, Task<MessageParts>> Cache = [];
+    private static readonly ConditionalWeakTable<ScanRequest, Lease> Leases = [];
 
     private byte[]? _pooled;
 
@@ -52,27 +54,55 @@ internal sealed class MessageParts
     /// <summary>Whether the message went through the MIME parser (false: the single-part fast path).</summary>
     public bool MimeParsed { get; }
 
-    /// <summary>The parts of <paramref name="request"/>, parsed on the first call and shared afterwards.</summary>
-    public static Task<MessageParts> GetAsync(ScanRequest request)
-        => Cache.GetValue(request, static r => LoadAsync(r.Message));
+    /// <summary>
+    /// Starts using the parts of <paramref name="request"/>: every <see cref="Acquire"/> is paired with a
+    /// <see cref="Release"/>; the parts are read on the first <see cref="Lease.GetAsync"/> and shared
+    /// by every user until the last one releases them.
+    /// </summary>
+    public static Lease Acquire(ScanRequest request)
+    {
+        while (true)
+        {
+            var lease = Leases.GetValue(request, static r => new Lease(r));
+            lock (lease)
+            {
+                if (!lease.Ended)
+                {
+                    lease.Users++;
+                    return lease;
+                }
+            }
+
+            // the last user just let go of this one (and unmapped it): take a fresh one
+        }
+    }
 
     /// <summary>
-    /// Forgets the parts of <paramref name="request"/> and returns their pooled array. Only for a caller
-    /// that knows every scanner of the request has finished with them (the <see cref="ScannerSet"/>);
-    /// a load still running (a scan cancelled mid-read) keeps its array.
+    /// Stops using <paramref name="lease"/>. The last user unmaps it and returns the pooled array, unless
+    /// the read is still running (a scan cancelled mid-read): then the array is left to the collector.
     /// </summary>
-    public static async ValueTask ReleaseAsync(ScanRequest request)
+    public static void Release(Lease lease)
     {
-        if (Cache.TryGetValue(request, out var load))
+        ArgumentNullException.ThrowIfNull(lease);
+        Task<MessageParts>? load;
+        lock (lease)
         {
-            Cache.Remove(request);
-            if (load.IsCompletedSuccessfully)
+            if (--lease.Users > 0)
             {
-                var parts = await load.ConfigureAwait(false); // completed: no wait
-                if (Interlocked.Exchange(ref parts._pooled, null) is { } array)
-                {
-                    ArrayPool<byte>.Shared.Return(array);
-                }
+                return;
+            }
+
+            lease.Ended = true;
+            Leases.Remove(lease.Request);
+            load = lease.Load;
+        }
+
+        if (load is { IsCompletedSuccessfully: true })
+        {
+            var parts = load.Result; // completed successfully: no wait
+            if (Interlocked.Exchange(ref parts._pooled, null) is { } array)
+            {
+                ArrayPool<byte>.Shared.Return(array);
             }
         }
     }
@@ -256,5 +286,28 @@ internal sealed class MessageParts
         }
 
         return target.ToArray();
+    }
+
+    /// <summary>The users of one request's parts (see <see cref="Acquire"/>); guarded by its own lock.</summary>
+    internal sealed class Lease
+    {
+        internal Lease(ScanRequest request) => Request = request;
+
+        internal ScanRequest Request { get; }
+
+        internal Task<MessageParts>? Load { get; set; }
+
+        internal int Users { get; set; }
+
+        internal bool Ended { get; set; }
+
+        /// <summary>The parts, read on the first call (by whichever user comes first) and shared afterwards.</summary>
+        public Task<MessageParts> GetAsync()
+        {
+            lock (this)
+            {
+                return Load ??= LoadAsync(Request.Message);
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ public sealed class ScannerSet : IAsyncDisposable
     private readonly IReadOnlyList<IScanner> _scanners;
     private readonly SpamOptions _spam;
     private readonly ScanFailPolicy _failPolicy;
+    private readonly bool _embedded;
 
     /// <summary>Creates a set from scanners built elsewhere.</summary>
     /// <param name="scanners">The scanners (pools or single clients), run concurrently.</param>
@@ -31,6 +32,7 @@ public sealed class ScannerSet : IAsyncDisposable
         _scanners = [.. scanners];
         _spam = spam ?? new SpamOptions();
         _failPolicy = failPolicy;
+        _embedded = _scanners.Any(s => s is SignatureScanner or GtubeScanner or AttachmentPolicyScanner);
     }
 
     /// <summary>The scanners, in result order.</summary>
@@ -46,14 +48,20 @@ public sealed class ScannerSet : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ScanResult[] results;
+
+        // held across every scanner, so the embedded ones share one read of the message; the copy goes
+        // back to its pool when the last user (this set, or anyone else scanning the same request) is done
+        var parts = _embedded ? MessageParts.Acquire(request) : null;
         try
         {
             results = await RunAllAsync(request, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            // every scanner is done with the request: the embedded scanners' shared copy goes back to its pool
-            await MessageParts.ReleaseAsync(request).ConfigureAwait(false);
+            if (parts is not null)
+            {
+                MessageParts.Release(parts);
+            }
         }
 
         for (var i = 0; i < results.Length; i++)

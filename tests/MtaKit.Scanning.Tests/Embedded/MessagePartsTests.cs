@@ -108,7 +108,7 @@ public sealed class MessagePartsTests
         var result = await new SignatureScanner().ScanAsync(request, CancellationToken.None);
 
         Assert.Equal(ScanVerdict.Infected, result.Verdict);
-        Assert.False((await MessageParts.GetAsync(request)).MimeParsed);
+        Assert.False((await MessageParts.LoadAsync(request.Message)).MimeParsed);
     }
 
     [Fact]
@@ -139,21 +139,53 @@ public sealed class MessagePartsTests
         var result = await new AttachmentPolicyScanner().ScanAsync(request, CancellationToken.None);
 
         Assert.Equal(ScanVerdict.Blocked, result.Verdict);
-        Assert.True((await MessageParts.GetAsync(request)).MimeParsed);
+        Assert.True((await MessageParts.LoadAsync(request.Message)).MimeParsed);
     }
 
     [Fact]
     public async Task ScannerSetScanAsync_Done_ReleasesTheSharedParts()
     {
         var request = TestMessages.Request(TestMessages.Clean);
-        var before = MessageParts.GetAsync(request);
-        await before;
         await using var set = new ScannerSet([new SignatureScanner(), new GtubeScanner(), new AttachmentPolicyScanner()]);
 
         var summary = await set.ScanAsync(request, CancellationToken.None);
+        var lease = MessageParts.Acquire(request);
 
         Assert.Equal(ScanAction.Accept, summary.Action);
-        Assert.NotSame(before, MessageParts.GetAsync(request));
+        Assert.Null(lease.Load); // a fresh lease: the set's was let go
+        MessageParts.Release(lease);
+    }
+
+    [Fact]
+    public async Task ScannerSetScanAsync_AnotherUserHoldsTheParts_TheirBytesStayIntact()
+    {
+        var text = TestMessages.Clean;
+        var request = TestMessages.Request(text);
+        var other = MessageParts.Acquire(request);
+        var parts = await other.GetAsync();
+        await using var set = new ScannerSet([new SignatureScanner(), new GtubeScanner(), new AttachmentPolicyScanner()]);
+
+        await set.ScanAsync(request, CancellationToken.None);
+        var shared = MessageParts.Acquire(request);
+
+        Assert.Same(other, shared); // the set shared the other user's read and did not end it
+        Assert.Same(parts, await shared.GetAsync());
+        Assert.Equal(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n")), parts.Raw.ToArray());
+        MessageParts.Release(shared);
+        MessageParts.Release(other);
+        Assert.NotSame(other, MessageParts.Acquire(request));
+    }
+
+    [Fact]
+    public async Task ScanAsync_OneScannerAlone_SharesNothingAfterwards()
+    {
+        var request = TestMessages.Request(TestMessages.Clean);
+
+        await new SignatureScanner().ScanAsync(request, CancellationToken.None);
+        var lease = MessageParts.Acquire(request);
+
+        Assert.Null(lease.Load);
+        MessageParts.Release(lease);
     }
 
     /// <summary>A content whose Length understates its bytes.</summary>
