@@ -57,6 +57,50 @@ public sealed class MessagePartsTests
         Assert.Empty(fast.Notes);
     }
 
+    [Fact]
+    public async Task LoadAsync_RandomHeaderMixes_FastPathAlwaysGivesTheParsersPart()
+    {
+        string[] fields =
+        [
+            "From: a@example.test", "Subject: hello", "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=", "X-Folded: one\r\n two",
+            "MIME-Version: 1.0", "Content-Type: text/plain", "Content-Type: TEXT/Plain; charset=utf-8",
+            "Content-Type: text/html; charset=\"iso-8859-1\"", "Content-Type: text/plain;\r\n\tformat=flowed; delsp=yes",
+            "Content-Type: text/x-custom", "Content-Type: text/plain; name=a.txt", "Content-Type: multipart/mixed; boundary=b",
+            "Content-Type: text/", "Content-Type: /plain", "Content-Type:text/plain", "Content-Type: text/plain ; charset=us-ascii",
+            "Content-Transfer-Encoding: 7bit", "Content-Transfer-Encoding: 8BIT", "Content-Transfer-Encoding: binary ",
+            "Content-Transfer-Encoding: base64", "Content-Disposition: inline", "content-type: text/enriched",
+        ];
+        string[] bodies = ["", "hello\r\n", "--b\r\nContent-Type: application/x-msdownload\r\n\r\nMZ\r\n--b--\r\n", "line\r\n\r\n\r\n", "no final newline"];
+        var random = new Random(5);
+        var fast = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            var text = new StringBuilder();
+            for (var n = random.Next(1, 6); n > 0; n--)
+            {
+                text.Append(fields[random.Next(fields.Length)]).Append("\r\n");
+            }
+
+            text.Append("\r\n").Append(bodies[random.Next(bodies.Length)]);
+            var message = random.Next(4) == 0 ? text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal) : text.ToString();
+            var content = new BytesContent(Encoding.UTF8.GetBytes(message));
+
+            var parts = await MessageParts.LoadAsync(content);
+            if (parts.MimeParsed)
+            {
+                continue;
+            }
+
+            fast++;
+            var parsed = await MessageParts.LoadAsync(content, forceMimeParse: true);
+            var expected = Assert.Single(parsed.Parts);
+            var part = Assert.Single(parts.Parts);
+            Assert.True(expected == part with { Content = expected.Content } && expected.Content.Span.SequenceEqual(part.Content.Span), message);
+        }
+
+        Assert.InRange(fast, 40, 360); // both paths were exercised
+    }
+
     [Theory]
     [MemberData(nameof(ParsedMessages))]
     public async Task LoadAsync_NotPlainSinglePart_ParsesMime(string text)
