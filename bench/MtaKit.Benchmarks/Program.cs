@@ -1,27 +1,49 @@
 using BenchmarkDotNet.Running;
 using MtaKit.Benchmarks;
 
-if (args.Length > 0 && args[0] == "alloc-profile")
+if (args.Length > 0 && args[0] is "alloc-profile" or "alloc-profile-stages")
 {
     // MtaKit.Benchmarks alloc-profile [messages] [recipients]: the relay path's allocations by type (sampled).
+    // MtaKit.Benchmarks alloc-profile-stages [messages] [connection]: the same with the load harness's benchmark
+    // stage set, on a persistent session or (with "connection") one connection per message.
     var messages = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5000;
-    var bench = new RelayPathBenchmarks { Recipients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1 };
-    await bench.SetupAsync();
-    for (var i = 0; i < 500; i++)
+    Func<Task> send, cleanup;
+    if (args[0] == "alloc-profile")
     {
-        await bench.PersistentSession();
+        var bench = new RelayPathBenchmarks { Recipients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1 };
+        await bench.SetupAsync();
+        (send, cleanup) = (bench.PersistentSession, bench.CleanupAsync);
+    }
+    else
+    {
+        var bench = new RelayStageSetBenchmarks();
+        await bench.SetupAsync();
+        (send, cleanup) = (args.Length > 2 && args[2] == "connection" ? bench.ConnectionPerMessage : bench.PersistentSession, bench.CleanupAsync);
     }
 
-    using var sampler = new AllocationSampler();
+    for (var i = 0; i < 500; i++)
+    {
+        await send();
+    }
+
+    // totals without the sampler (its event processing costs CPU and allocates), then the sampled pass
     var before = GC.GetTotalAllocatedBytes(precise: true);
+    var cpu = Environment.CpuUsage.TotalTime;
     for (var i = 0; i < messages; i++)
     {
-        await bench.PersistentSession();
+        await send();
     }
 
     var total = GC.GetTotalAllocatedBytes(precise: true) - before;
-    await bench.CleanupAsync();
-    Console.WriteLine($"{total / messages:N0} B per message over {messages:N0} messages; sampled by type (B per message):");
+    var cpuPerMessage = (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / messages;
+    using var sampler = new AllocationSampler();
+    for (var i = 0; i < messages; i++)
+    {
+        await send();
+    }
+
+    await cleanup();
+    Console.WriteLine($"{total / messages:N0} B per message over {messages:N0} messages, {cpuPerMessage:N0} us CPU per message (process: client, relay and sink); sampled by type (B per message):");
     foreach (var (type, bytes) in sampler.Top(40))
     {
         Console.WriteLine($"{bytes / messages,10:N0}  {type}");

@@ -27,7 +27,7 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
 
     public HeaderList Headers => _headers ??= ParseHeaders();
 
-    private byte[] Prefix => _prefix ??= Encoding.UTF8.GetBytes(string.Concat(_added));
+    private byte[] Prefix => _prefix ??= EncodePrefix();
 
     public void AddHeader(string name, string value)
     {
@@ -75,6 +75,26 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
     }
 
     private List<(long Start, long Length)> Kept => _kept ??= ComputeKept();
+
+    // The added fields encoded straight into one array (no concatenated string of them all first:
+    // stages that add fields after a scan read the message make the prefix twice).
+    private byte[] EncodePrefix()
+    {
+        var length = 0;
+        foreach (var field in _added)
+        {
+            length += Encoding.UTF8.GetByteCount(field);
+        }
+
+        var prefix = new byte[length];
+        var written = 0;
+        foreach (var field in _added)
+        {
+            written += Encoding.UTF8.GetBytes(field, prefix.AsSpan(written));
+        }
+
+        return prefix;
+    }
 
     // The original header section is scanned field by field (a field = its first line and the
     // continuation lines that start with SP or HT); removed fields become gaps in the byte ranges.

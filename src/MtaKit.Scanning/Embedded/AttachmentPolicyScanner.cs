@@ -11,6 +11,8 @@ public sealed class AttachmentPolicyScanner : IScanner
     private readonly HashSet<string> _contentTypes;
     private readonly EmbeddedOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly Func<MessageParts, TimeSpan, ScanResult?> _inspect;
+    private readonly Func<TimeSpan, ScanResult> _clean;
 
     /// <summary>Creates a scanner.</summary>
     /// <param name="options">The blocked extensions and types and the archive rules; the defaults when null.</param>
@@ -21,6 +23,8 @@ public sealed class AttachmentPolicyScanner : IScanner
         _extensions = new((_options.BlockedExtensions ?? EmbeddedOptions.DefaultBlockedExtensions).Select(e => e.Trim().TrimStart('.')), StringComparer.OrdinalIgnoreCase);
         _contentTypes = new((_options.BlockedContentTypes ?? EmbeddedOptions.DefaultBlockedContentTypes).Select(t => t.Trim()), StringComparer.OrdinalIgnoreCase);
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _inspect = Inspect;
+        _clean = e => ScanResult.Clean(Name, e);
     }
 
     /// <inheritdoc />
@@ -28,7 +32,7 @@ public sealed class AttachmentPolicyScanner : IScanner
 
     /// <inheritdoc />
     public ValueTask<ScanResult> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
-        => EmbeddedScan.RunAsync(Name, request, _options.MaxMessageSize, _timeProvider, Inspect, e => ScanResult.Clean(Name, e), cancellationToken);
+        => EmbeddedScan.RunAsync(Name, request, _options.MaxMessageSize, _timeProvider, _inspect, _clean, cancellationToken);
 
     private ScanResult? Inspect(MessageParts parts, TimeSpan elapsed)
     {

@@ -1,6 +1,6 @@
 namespace MtaKit.Scanning;
 
-/// <summary>The shared frame of the embedded scanners: the size skip rule, the shared parse, elapsed time and faults.</summary>
+/// <summary>The shared frame of the embedded scanners: the size skip rule, the shared parse (held for the scan), elapsed time and faults.</summary>
 internal static class EmbeddedScan
 {
     /// <summary>Runs <paramref name="inspect"/> over the request's parts unless the message is above <paramref name="maxMessageSize"/>.</summary>
@@ -15,15 +15,20 @@ internal static class EmbeddedScan
         }
 
         var started = timeProvider.GetTimestamp();
+        var lease = MessageParts.Acquire(request);
         try
         {
-            var parts = await MessageParts.GetAsync(request).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var parts = await lease.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             var elapsed = timeProvider.GetElapsedTime(started);
             return inspect(parts, elapsed) ?? clean(elapsed);
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidDataException)
         {
             return ScanResult.Error(scanner, timeProvider.GetElapsedTime(started), "cannot read the message: " + e.Message, transient: false);
+        }
+        finally
+        {
+            MessageParts.Release(lease);
         }
     }
 }

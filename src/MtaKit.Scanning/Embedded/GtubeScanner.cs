@@ -13,6 +13,8 @@ public sealed class GtubeScanner : IScanner
     private readonly double _requiredScore;
     private readonly long _maxMessageSize;
     private readonly TimeProvider _timeProvider;
+    private readonly Func<MessageParts, TimeSpan, ScanResult?> _inspect;
+    private readonly Func<TimeSpan, ScanResult> _clean;
 
     /// <summary>Creates a scanner.</summary>
     /// <param name="requiredScore">The threshold reported as <see cref="SpamReport.RequiredScore"/>.</param>
@@ -24,6 +26,9 @@ public sealed class GtubeScanner : IScanner
         _requiredScore = requiredScore;
         _maxMessageSize = maxMessageSize;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _inspect = Inspect;
+        var clean = Report(false); // immutable: one for every clean result
+        _clean = e => ScanResult.Clean(Name, e, clean);
     }
 
     /// <inheritdoc />
@@ -31,13 +36,25 @@ public sealed class GtubeScanner : IScanner
 
     /// <inheritdoc />
     public ValueTask<ScanResult> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
-        => EmbeddedScan.RunAsync(Name, request, _maxMessageSize, _timeProvider, Inspect, e => ScanResult.Clean(Name, e, Report(false)), cancellationToken);
+        => EmbeddedScan.RunAsync(Name, request, _maxMessageSize, _timeProvider, _inspect, _clean, cancellationToken);
 
     private ScanResult? Inspect(MessageParts parts, TimeSpan elapsed)
     {
-        var found = parts.Raw.AsSpan().IndexOf(TestPatterns.Gtube) >= 0
-            || parts.Parts.Any(p => p.ArchiveDepth == 0 && p.ContentType.StartsWith("text/", StringComparison.Ordinal) && p.Content.AsSpan().IndexOf(TestPatterns.Gtube) >= 0);
-        return found ? ScanResult.SpamFound(Name, elapsed, Report(true)) : null;
+        if (parts.Raw.Span.IndexOf(TestPatterns.Gtube) >= 0)
+        {
+            return ScanResult.SpamFound(Name, elapsed, Report(true));
+        }
+
+        // a decoded text part (quoted-printable, base64); a part that is a view of the raw body was searched above
+        foreach (var p in parts.Parts)
+        {
+            if (p.ArchiveDepth == 0 && parts.MimeParsed && p.ContentType.StartsWith("text/", StringComparison.Ordinal) && p.Content.Span.IndexOf(TestPatterns.Gtube) >= 0)
+            {
+                return ScanResult.SpamFound(Name, elapsed, Report(true));
+            }
+        }
+
+        return null;
     }
 
     private SpamReport Report(bool gtube) => new()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using MimeKit;
@@ -7,7 +8,13 @@ namespace MtaKit.Scanning;
 /// <summary>
 /// A message read into memory once per <see cref="ScanRequest"/> and shared by every embedded
 /// scanner of that request: the raw bytes, every decoded MIME part and the files of attached zip
-/// archives (two levels deep, bounded in size against archive bombs).
+/// archives (two levels deep, bounded in size against archive bombs). A message that is one text
+/// part in an identity transfer encoding (7bit, 8bit, binary; no file name) is not MIME-parsed at all:
+/// its one part is a view of the raw body, found from the raw header bytes (<see cref="SinglePartHeader"/>).
+/// The raw bytes of messages up to <see cref="MaxPooledBytes"/> live in a pooled array, returned when
+/// the last user of the request's parts lets go (<see cref="Acquire"/>, <see cref="Release"/>): a
+/// <see cref="ScannerSet"/> holds them across all its scanners, so they share one read; a scanner
+/// called on its own holds them for its own scan.
 /// </summary>
 internal sealed class MessageParts
 {
@@ -17,19 +24,26 @@ internal sealed class MessageParts
     /// <summary>The most bytes all archive entries of a message are expanded to.</summary>
     internal const long MaxExpandedBytes = 64 * 1024 * 1024;
 
+    /// <summary>Messages up to this size are read into a pooled array; larger ones into their own.</summary>
+    internal const int MaxPooledBytes = 1024 * 1024;
+
     private const int MaxArchiveDepth = 2;
 
-    private static readonly ConditionalWeakTable<ScanRequest, Task<MessageParts>> Cache = [];
+    private static readonly ConditionalWeakTable<ScanRequest, Lease> Leases = [];
 
-    private MessageParts(byte[] raw, IReadOnlyList<DecodedPart> parts, IReadOnlyList<string> notes)
+    private byte[]? _pooled;
+
+    private MessageParts(byte[] buffer, int length, bool pooled, IReadOnlyList<DecodedPart> parts, IReadOnlyList<string> notes, bool mimeParsed)
     {
-        Raw = raw;
+        Raw = buffer.AsMemory(0, length);
+        _pooled = pooled ? buffer : null;
         Parts = parts;
         Notes = notes;
+        MimeParsed = mimeParsed;
     }
 
     /// <summary>The message as received.</summary>
-    public byte[] Raw { get; }
+    public ReadOnlyMemory<byte> Raw { get; }
 
     /// <summary>Every decoded leaf part and archive entry, in message order.</summary>
     public IReadOnlyList<DecodedPart> Parts { get; }
@@ -37,42 +51,153 @@ internal sealed class MessageParts
     /// <summary>What could not be expanded (a corrupt archive, the expansion limit).</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    /// <summary>The parts of <paramref name="request"/>, parsed on the first call and shared afterwards.</summary>
-    public static Task<MessageParts> GetAsync(ScanRequest request)
-        => Cache.GetValue(request, static r => LoadAsync(r.Message));
+    /// <summary>Whether the message went through the MIME parser (false: the single-part fast path).</summary>
+    public bool MimeParsed { get; }
 
-    /// <summary>Reads and decodes <paramref name="content"/>.</summary>
-    internal static async Task<MessageParts> LoadAsync(IMessageContent content)
+    /// <summary>
+    /// Starts using the parts of <paramref name="request"/>: every <see cref="Acquire"/> is paired with a
+    /// <see cref="Release"/>; the parts are read on the first <see cref="Lease.GetAsync"/> and shared
+    /// by every user until the last one releases them.
+    /// </summary>
+    public static Lease Acquire(ScanRequest request)
     {
-        byte[] raw;
-        var stream = content.OpenRead();
-        await using (stream.ConfigureAwait(false))
+        while (true)
         {
-            // Read straight into the one array the scanners share (no growing copy); a content whose
-            // Length is off still gets read whole.
-            raw = new byte[checked((int)Math.Max(content.Length, 0))];
-            var read = await stream.ReadAtLeastAsync(raw, raw.Length, throwOnEndOfStream: false).ConfigureAwait(false);
-            if (read < raw.Length)
+            var lease = Leases.GetValue(request, static r => new Lease(r));
+            lock (lease)
             {
-                raw = raw[..read];
-            }
-            else
-            {
-                using var rest = new MemoryStream();
-                await stream.CopyToAsync(rest).ConfigureAwait(false);
-                if (rest.Length > 0)
+                if (!lease.Ended)
                 {
-                    raw = [.. raw, .. rest.ToArray()];
+                    lease.Users++;
+                    return lease;
                 }
             }
+
+            // the last user just let go of this one (and unmapped it): take a fresh one
+        }
+    }
+
+    /// <summary>
+    /// Stops using <paramref name="lease"/>. The last user unmaps it and returns the pooled array, unless
+    /// the read is still running (a scan cancelled mid-read): then the array is left to the collector.
+    /// </summary>
+    public static void Release(Lease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        Task<MessageParts>? load;
+        lock (lease)
+        {
+            if (--lease.Users > 0)
+            {
+                return;
+            }
+
+            lease.Ended = true;
+            Leases.Remove(lease.Request);
+            load = lease.Load;
         }
 
+        if (load is { IsCompletedSuccessfully: true })
+        {
+            var parts = load.Result; // completed successfully: no wait
+            if (Interlocked.Exchange(ref parts._pooled, null) is { } array)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+        }
+    }
+
+    /// <summary>Reads and decodes <paramref name="content"/>.</summary>
+    /// <param name="content">The message.</param>
+    /// <param name="forceMimeParse">Parse with MimeKit even when the single-part fast path applies (tests compare both).</param>
+    internal static async Task<MessageParts> LoadAsync(IMessageContent content, bool forceMimeParse = false)
+    {
+        var (buffer, length, pooled) = await ReadAllAsync(content).ConfigureAwait(false);
+        try
+        {
+            var raw = buffer.AsMemory(0, length);
+            if (!forceMimeParse && SinglePartHeader.TryRead(raw.Span, out var bodyStart, out var mimeType, out var description))
+            {
+                var body = raw[bodyStart..];
+                var part = new DecodedPart(description, null, mimeType, body, false, 0);
+                if (!LooksLikeZip(body.Span))
+                {
+                    return new MessageParts(buffer, length, pooled, [part], [], mimeParsed: false);
+                }
+
+                var notes = new List<string>();
+                long expanded = 0;
+                List<DecodedPart> parts = [part];
+                ExpandArchive(body.ToArray(), description, 1, parts, notes, ref expanded);
+                return new MessageParts(buffer, length, pooled, parts, notes, mimeParsed: false);
+            }
+
+            var (decoded, parseNotes) = await ParseAsync(buffer, length).ConfigureAwait(false);
+            return new MessageParts(buffer, length, pooled, decoded, parseNotes, mimeParsed: true);
+        }
+        catch
+        {
+            if (pooled)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Reads the whole content into one array (pooled up to <see cref="MaxPooledBytes"/>); a content whose Length is off still gets read whole.</summary>
+    private static async ValueTask<(byte[] Buffer, int Length, bool Pooled)> ReadAllAsync(IMessageContent content)
+    {
+        // one byte more than announced, so that the end shows without a second buffer
+        var size = checked((int)Math.Max(content.Length, 0) + 1);
+        var pooled = size <= MaxPooledBytes;
+        var buffer = pooled ? ArrayPool<byte>.Shared.Rent(size) : new byte[size];
+        var length = 0;
+        try
+        {
+            var stream = content.OpenRead();
+            await using (stream.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer.AsMemory(length)).ConfigureAwait(false)) > 0)
+                {
+                    length += read;
+                    if (length == buffer.Length)
+                    {
+                        var larger = new byte[checked(buffer.Length * 2)];
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        if (pooled)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+
+                        (buffer, pooled) = (larger, false);
+                    }
+                }
+            }
+
+            return (buffer, length, pooled);
+        }
+        catch
+        {
+            if (pooled)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<(List<DecodedPart> Parts, List<string> Notes)> ParseAsync(byte[] buffer, int length)
+    {
         var parts = new List<DecodedPart>();
         var notes = new List<string>();
         long expanded = 0;
 
         // persistent: part contents stay views into raw (kept alive by this object) instead of copies.
-        var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), persistent: true).ConfigureAwait(false);
+        var message = await MimeMessage.LoadAsync(new MemoryStream(buffer, 0, length, writable: false), persistent: true).ConfigureAwait(false);
         using var iterator = new MimeIterator(message);
         var index = 0;
         while (iterator.MoveNext())
@@ -99,7 +224,7 @@ internal sealed class MessageParts
             ExpandArchive(bytes, fileName ?? description, 1, parts, notes, ref expanded);
         }
 
-        return new MessageParts(raw, parts, notes);
+        return (parts, notes);
     }
 
     /// <summary>True when <paramref name="bytes"/> starts like a zip file (local header or empty archive).</summary>
@@ -126,14 +251,14 @@ internal sealed class MessageParts
                 var description = $"'{entry.FullName}' in '{name}'";
                 if (entry.IsEncrypted)
                 {
-                    parts.Add(new DecodedPart(description, entry.Name, "application/octet-stream", [], true, depth));
+                    parts.Add(new DecodedPart(description, entry.Name, "application/octet-stream", ReadOnlyMemory<byte>.Empty, true, depth));
                     continue;
                 }
 
                 if (expanded >= MaxExpandedBytes)
                 {
                     notes.Add($"{description}: not expanded, the message's expansion limit of {MaxExpandedBytes} bytes was reached");
-                    parts.Add(new DecodedPart(description, entry.Name, "application/octet-stream", [], false, depth));
+                    parts.Add(new DecodedPart(description, entry.Name, "application/octet-stream", ReadOnlyMemory<byte>.Empty, false, depth));
                     continue;
                 }
 
@@ -161,5 +286,28 @@ internal sealed class MessageParts
         }
 
         return target.ToArray();
+    }
+
+    /// <summary>The users of one request's parts (see <see cref="Acquire"/>); guarded by its own lock.</summary>
+    internal sealed class Lease
+    {
+        internal Lease(ScanRequest request) => Request = request;
+
+        internal ScanRequest Request { get; }
+
+        internal Task<MessageParts>? Load { get; set; }
+
+        internal int Users { get; set; }
+
+        internal bool Ended { get; set; }
+
+        /// <summary>The parts, read on the first call (by whichever user comes first) and shared afterwards.</summary>
+        public Task<MessageParts> GetAsync()
+        {
+            lock (this)
+            {
+                return Load ??= LoadAsync(Request.Message);
+            }
+        }
     }
 }

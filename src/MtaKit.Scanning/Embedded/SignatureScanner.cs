@@ -13,6 +13,8 @@ public sealed class SignatureScanner : IScanner
     private readonly SignatureSet _signatures;
     private readonly long _maxMessageSize;
     private readonly TimeProvider _timeProvider;
+    private readonly Func<MessageParts, TimeSpan, ScanResult?> _inspect;
+    private readonly Func<TimeSpan, ScanResult> _clean;
 
     /// <summary>Creates a scanner.</summary>
     /// <param name="signatures">The signatures; <see cref="SignatureSet.BuiltIn"/> (EICAR) when null.</param>
@@ -24,6 +26,8 @@ public sealed class SignatureScanner : IScanner
         _signatures = signatures ?? SignatureSet.BuiltIn;
         _maxMessageSize = maxMessageSize;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _inspect = Inspect;
+        _clean = e => ScanResult.Clean(Name, e);
     }
 
     /// <inheritdoc />
@@ -31,24 +35,25 @@ public sealed class SignatureScanner : IScanner
 
     /// <inheritdoc />
     public ValueTask<ScanResult> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
-        => EmbeddedScan.RunAsync(Name, request, _maxMessageSize, _timeProvider, Inspect, e => ScanResult.Clean(Name, e), cancellationToken);
+        => EmbeddedScan.RunAsync(Name, request, _maxMessageSize, _timeProvider, _inspect, _clean, cancellationToken);
 
     private ScanResult? Inspect(MessageParts parts, TimeSpan elapsed)
     {
-        if (Match(parts.Raw) is { } raw)
+        if (Match(parts.Raw.Span) is { } raw)
         {
             return ScanResult.Infected(Name, elapsed, raw);
         }
 
         foreach (var part in parts.Parts)
         {
-            if (Match(part.Content) is { } name)
+            // a part that is a view of the raw body (no MIME parse) was searched with it
+            if ((parts.MimeParsed || part.ArchiveDepth > 0) && Match(part.Content.Span) is { } name)
             {
                 return ScanResult.Infected(Name, elapsed, name);
             }
 
             if (_signatures.HashCount > 0 && part.Content.Length > 0
-                && _signatures.Hashes.TryGetValue(Convert.ToHexStringLower(SHA256.HashData(part.Content)), out var hashed))
+                && _signatures.Hashes.TryGetValue(Convert.ToHexStringLower(SHA256.HashData(part.Content.Span)), out var hashed))
             {
                 return ScanResult.Infected(Name, elapsed, hashed);
             }

@@ -18,11 +18,26 @@ public sealed class ScanSummary
     internal ScanSummary(IReadOnlyList<ScanResult> results, SpamOptions spam, ScanFailPolicy failPolicy)
     {
         Results = results;
-        SpamScore = results.Where(r => r.Spam is not null).Select(r => (double?)r.Spam!.Score).Max();
-        var spamEdits = results.Where(r => r.Spam is not null).SelectMany(r => r.Spam!.HeaderEdits);
-        HeaderEdits = [.. spamEdits];
+        double? spamScore = null;
+        List<HeaderEdit>? edits = null;
+        var failed = false;
+        foreach (var r in results)
+        {
+            failed |= r.IsFailure;
+            if (r.Spam is { } report)
+            {
+                spamScore = spamScore is { } max && max >= report.Score ? max : report.Score;
+                if (report.HeaderEdits.Count > 0)
+                {
+                    (edits ??= []).AddRange(report.HeaderEdits);
+                }
+            }
+        }
+
+        SpamScore = spamScore;
+        HeaderEdits = edits ?? (IReadOnlyList<HeaderEdit>)[];
         (Action, Deciding, Reply) = Decide(results, spam, failPolicy);
-        Unscanned = Action != ScanAction.Reject && failPolicy == ScanFailPolicy.Accept && results.Any(r => r.IsFailure);
+        Unscanned = Action != ScanAction.Reject && failPolicy == ScanFailPolicy.Accept && failed;
     }
 
     /// <summary>Every scanner's result, in scanner order.</summary>
@@ -48,39 +63,92 @@ public sealed class ScanSummary
 
     private static (ScanAction, ScanResult?, SmtpReply?) Decide(IReadOnlyList<ScanResult> results, SpamOptions spam, ScanFailPolicy failPolicy)
     {
-        if (results.FirstOrDefault(r => r.Verdict == ScanVerdict.Infected) is { } infected)
+        ScanResult? infected = null, blocked = null, failed = null;
+        foreach (var r in results)
+        {
+            infected ??= r.Verdict == ScanVerdict.Infected ? r : null;
+            blocked ??= r.Verdict == ScanVerdict.Blocked ? r : null;
+            failed ??= r.IsFailure ? r : null;
+        }
+
+        if (infected is not null)
         {
             return (ScanAction.Reject, infected, new SmtpReply(550, "5.7.1", $"Message rejected: virus found ({Clean(infected.SignatureName)})"));
         }
 
-        if (results.FirstOrDefault(r => r.Verdict == ScanVerdict.Blocked) is { } blocked)
+        if (blocked is not null)
         {
             return (ScanAction.Reject, blocked, new SmtpReply(554, "5.7.1", $"Message rejected: {Clean(blocked.Reason)}"));
         }
 
-        var spamResults = results.Where(r => r.Spam is not null).OrderByDescending(r => r.Spam!.Score).ToList();
-        if (spamResults.FirstOrDefault(r => r.Spam!.Score >= spam.RejectScore || string.Equals(r.Spam.Action, "reject", StringComparison.OrdinalIgnoreCase)) is { } rejected)
+        // the spam results from the highest score down, in scanner order on equal scores (a stable sort)
+        var spamResults = SpamByScore(results);
+        foreach (var r in spamResults)
         {
-            var text = rejected.Spam!.SmtpMessage is { Length: > 0 } m ? Clean(m) : string.Create(CultureInfo.InvariantCulture, $"Message rejected as spam (score {rejected.Spam.Score:0.0})");
-            return (ScanAction.Reject, rejected, new SmtpReply(550, "5.7.1", text));
+            if (r.Spam!.Score >= spam.RejectScore || string.Equals(r.Spam.Action, "reject", StringComparison.OrdinalIgnoreCase))
+            {
+                var text = r.Spam.SmtpMessage is { Length: > 0 } m ? Clean(m) : string.Create(CultureInfo.InvariantCulture, $"Message rejected as spam (score {r.Spam.Score:0.0})");
+                return (ScanAction.Reject, r, new SmtpReply(550, "5.7.1", text));
+            }
         }
 
-        if (results.FirstOrDefault(r => r.IsFailure) is { } failed && failPolicy == ScanFailPolicy.Defer)
+        if (failed is not null && failPolicy == ScanFailPolicy.Defer)
         {
             return (ScanAction.Defer, failed, new SmtpReply(451, "4.7.1", "Message could not be scanned now, try again later"));
         }
 
-        if (spamResults.FirstOrDefault(r => r.Spam!.Action is "soft reject" or "greylist") is { } greylisted)
+        foreach (var r in spamResults)
         {
-            return (ScanAction.Defer, greylisted, new SmtpReply(451, "4.7.1", greylisted.Spam!.SmtpMessage is { Length: > 0 } g ? Clean(g) : "Try again later"));
+            if (r.Spam!.Action is "soft reject" or "greylist")
+            {
+                return (ScanAction.Defer, r, new SmtpReply(451, "4.7.1", r.Spam.SmtpMessage is { Length: > 0 } g ? Clean(g) : "Try again later"));
+            }
         }
 
-        if (spamResults.FirstOrDefault(r => r.Spam!.Score >= spam.TagScore || r.Verdict == ScanVerdict.Spam) is { } tagged)
+        foreach (var r in spamResults)
         {
-            return (ScanAction.Tag, tagged, null);
+            if (r.Spam!.Score >= spam.TagScore || r.Verdict == ScanVerdict.Spam)
+            {
+                return (ScanAction.Tag, r, null);
+            }
         }
 
         return (ScanAction.Accept, null, null);
+    }
+
+    /// <summary>The results with a spam report, highest score first, scanner order kept on equal scores.</summary>
+    private static ScanResult[] SpamByScore(IReadOnlyList<ScanResult> results)
+    {
+        var count = 0;
+        foreach (var r in results)
+        {
+            count += r.Spam is null ? 0 : 1;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var sorted = new ScanResult[count];
+        var n = 0;
+        foreach (var r in results)
+        {
+            if (r.Spam is not null)
+            {
+                // insertion sort, stable: a handful of scanners
+                var i = n++;
+                while (i > 0 && sorted[i - 1].Spam!.Score < r.Spam.Score)
+                {
+                    sorted[i] = sorted[i - 1];
+                    i--;
+                }
+
+                sorted[i] = r;
+            }
+        }
+
+        return sorted;
     }
 
     /// <summary>Scanner words go into a reply line: keep them on one line.</summary>

@@ -20,6 +20,7 @@ public sealed class ScannerSet : IAsyncDisposable
     private readonly IReadOnlyList<IScanner> _scanners;
     private readonly SpamOptions _spam;
     private readonly ScanFailPolicy _failPolicy;
+    private readonly bool _embedded;
 
     /// <summary>Creates a set from scanners built elsewhere.</summary>
     /// <param name="scanners">The scanners (pools or single clients), run concurrently.</param>
@@ -31,6 +32,7 @@ public sealed class ScannerSet : IAsyncDisposable
         _scanners = [.. scanners];
         _spam = spam ?? new SpamOptions();
         _failPolicy = failPolicy;
+        _embedded = _scanners.Any(s => s is SignatureScanner or GtubeScanner or AttachmentPolicyScanner);
     }
 
     /// <summary>The scanners, in result order.</summary>
@@ -45,13 +47,23 @@ public sealed class ScannerSet : IAsyncDisposable
     public async ValueTask<ScanSummary> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var tasks = new Task<ScanResult>[_scanners.Count];
-        for (var i = 0; i < tasks.Length; i++)
+        ScanResult[] results;
+
+        // held across every scanner, so the embedded ones share one read of the message; the copy goes
+        // back to its pool when the last user (this set, or anyone else scanning the same request) is done
+        var parts = _embedded ? MessageParts.Acquire(request) : null;
+        try
         {
-            tasks[i] = _scanners[i].ScanAsync(request, cancellationToken).AsTask();
+            results = await RunAllAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (parts is not null)
+            {
+                MessageParts.Release(parts);
+            }
         }
 
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
             // pools count their own attempts
@@ -62,6 +74,37 @@ public sealed class ScannerSet : IAsyncDisposable
         }
 
         return new ScanSummary(results, _spam, _failPolicy);
+    }
+
+    /// <summary>Starts every scanner, then collects the results; scanners that finished at once (the embedded ones) cost no task.</summary>
+    private async ValueTask<ScanResult[]> RunAllAsync(ScanRequest request, CancellationToken cancellationToken)
+    {
+        var pending = new ValueTask<ScanResult>[_scanners.Count];
+        var allDone = true;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            pending[i] = _scanners[i].ScanAsync(request, cancellationToken);
+            allDone &= pending[i].IsCompletedSuccessfully;
+        }
+
+        var results = new ScanResult[pending.Length];
+        if (allDone)
+        {
+            for (var i = 0; i < pending.Length; i++)
+            {
+                results[i] = await pending[i].ConfigureAwait(false); // completed: no wait
+            }
+
+            return results;
+        }
+
+        var tasks = new Task<ScanResult>[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            tasks[i] = pending[i].AsTask();
+        }
+
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

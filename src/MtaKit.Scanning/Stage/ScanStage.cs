@@ -20,6 +20,7 @@ internal sealed class ScanStage : IDataStage
     private readonly SpamOptions _spam;
     private readonly ScanTooLargePolicy _tooLarge;
     private readonly ILogger _logger;
+    private SpamValues? _lastValues;
 
     public ScanStage(ScannerSet scanners, ScanningOptions options, ILogger logger)
     {
@@ -71,7 +72,12 @@ internal sealed class ScanStage : IDataStage
 
         foreach (var name in SpamHeaders.Owned)
         {
-            context.RemoveHeaders(name);
+            // counting scans the raw header bytes without allocating; a removal would make the engine
+            // re-scan the header section with a string per field when the message is read
+            if (context.CountHeaders(name) > 0)
+            {
+                context.RemoveHeaders(name);
+            }
         }
 
         if (summary.Unscanned || tooLarge is not null)
@@ -132,9 +138,21 @@ internal sealed class ScanStage : IDataStage
     {
         if (SpamHeaders.Pick(summary) is { } report)
         {
+            // a scanner that hands out one immutable report for every clean message (GTUBE) gets its
+            // values formatted once; reports with symbols are formatted per message
+            var values = _lastValues;
+            if (values is null || !ReferenceEquals(values.Report, report) || values.Tagged != tagged)
+            {
+                values = new SpamValues(report, tagged, SpamHeaders.ScoreValue(report), SpamHeaders.StatusValue(tagged, report, _spam.TagScore));
+                if (report.Symbols.Count == 0)
+                {
+                    _lastValues = values;
+                }
+            }
+
             context.AddHeader(SpamHeaders.Flag, SpamHeaders.FlagValue(tagged));
-            context.AddHeader(SpamHeaders.Score, SpamHeaders.ScoreValue(report));
-            context.AddHeader(SpamHeaders.Status, SpamHeaders.StatusValue(tagged, report, _spam.TagScore));
+            context.AddHeader(SpamHeaders.Score, values.Score);
+            context.AddHeader(SpamHeaders.Status, values.Status);
         }
 
         foreach (var edit in summary.HeaderEdits)
@@ -178,4 +196,7 @@ internal sealed class ScanStage : IDataStage
             && !value.Replace("\r\n ", "  ", StringComparison.Ordinal).Replace("\r\n\t", " \t", StringComparison.Ordinal).Any(c => c is '\r' or '\n' or '\0');
 
     private static string Describe(IReadOnlyList<ScanResult> results) => string.Join("; ", results);
+
+    /// <summary>The formatted X-Spam values of one report (replaced whole, so readers on other threads see a consistent set).</summary>
+    private sealed record SpamValues(SpamReport Report, bool Tagged, string Score, string Status);
 }

@@ -21,8 +21,23 @@ internal static class SpamHeaders
 
     /// <summary>The report the headers describe: the deciding one for a tag, else the highest score.</summary>
     public static SpamReport? Pick(ScanSummary summary)
-        => summary.Deciding?.Spam
-            ?? summary.Results.Where(r => r.Spam is not null).Select(r => r.Spam!).MaxBy(s => s.Score);
+    {
+        if (summary.Deciding?.Spam is { } deciding)
+        {
+            return deciding;
+        }
+
+        SpamReport? highest = null;
+        foreach (var r in summary.Results)
+        {
+            if (r.Spam is { } report && (highest is null || report.Score > highest.Score))
+            {
+                highest = report; // the first of equal scores
+            }
+        }
+
+        return highest;
+    }
 
     public static string FlagValue(bool isSpam) => isSpam ? "YES" : "NO";
 
@@ -31,6 +46,12 @@ internal static class SpamHeaders
     /// <summary>The status value, folded before the line would pass 78 characters.</summary>
     public static string StatusValue(bool isSpam, SpamReport report, double required)
     {
+        if (report.Symbols.Count == 0)
+        {
+            // no symbols (a clean answer): one string, no builder
+            return string.Create(CultureInfo.InvariantCulture, $"{(isSpam ? "Yes" : "No")}, score={report.Score:0.0} required={required:0.0} tests=none");
+        }
+
         var text = new StringBuilder();
         text.Append(isSpam ? "Yes" : "No")
             .Append(CultureInfo.InvariantCulture, $", score={report.Score:0.0} required={required:0.0}");

@@ -81,6 +81,27 @@ public sealed class ScanStageTests
     }
 
     [Fact]
+    public async Task OnDataAsync_OneSharedReportCleanThenSpam_HeadersFollowEachVerdict()
+    {
+        var shared = Report(0);
+        var calls = 0;
+        var scanner = new StubScanner("embedded:gtube", (_, _) => ValueTask.FromResult(
+            Interlocked.Increment(ref calls) == 2 ? ScanResult.SpamFound("embedded:gtube", T, shared) : ScanResult.Clean("embedded:gtube", T, shared)));
+        await using var host = await StartAsync(new ScanningOptions(), [scanner]);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.StartsWith("250 ", await host.SendAsync(Message("m" + i)), StringComparison.Ordinal);
+        }
+
+        var delivered = host.Delivered().OrderBy(d => d.Contains("Subject: m2", StringComparison.Ordinal) ? 2 : d.Contains("Subject: m1", StringComparison.Ordinal) ? 1 : 0).ToList();
+        Assert.Equal(3, delivered.Count);
+        Assert.Contains("X-Spam-Flag: NO\r\nX-Spam-Score: 0.0\r\nX-Spam-Status: No, score=0.0 required=5.0 tests=none\r\n", delivered[0], StringComparison.Ordinal);
+        Assert.Contains("X-Spam-Flag: YES\r\nX-Spam-Score: 0.0\r\nX-Spam-Status: Yes, score=0.0 required=5.0 tests=none\r\n", delivered[1], StringComparison.Ordinal);
+        Assert.Contains("X-Spam-Flag: NO\r\nX-Spam-Score: 0.0\r\nX-Spam-Status: No, score=0.0 required=5.0 tests=none\r\n", delivered[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OnDataAsync_NoSpamScanner_AddsNoSpamHeaders()
     {
         await using var host = await StartAsync(ScanResult.Clean("clamd:a", T));

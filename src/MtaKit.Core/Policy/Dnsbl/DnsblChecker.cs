@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
@@ -15,6 +16,12 @@ namespace MtaKit;
 /// </summary>
 public sealed class DnsblChecker : IDisposable
 {
+    /// <summary>The most client addresses whose query names are kept.</summary>
+    internal const int MaxCachedAddresses = 1024;
+
+    /// <summary>The most idle lookup budgets kept for reuse.</summary>
+    private const int MaxPooledBudgets = 64;
+
     private readonly IDnsResolver _resolver;
     private readonly DnsblOptions _options;
     private readonly List<(DnsblListOptions List, string Zone, DnsblCodeRange[] Codes)> _lists;
@@ -25,6 +32,10 @@ public sealed class DnsblChecker : IDisposable
     private readonly Counter<long> _lookups;
     private readonly Counter<long> _listed;
     private readonly Counter<long> _errors;
+    private readonly ConcurrentDictionary<IPAddress, string[]> _queryNames = new();
+    private readonly ConcurrentQueue<CancellationTokenSource> _budgets = new();
+    private int _queryNameCount;
+    private int _pooledBudgets;
 
     /// <summary>Creates a checker.</summary>
     /// <param name="resolver">The DNS resolver.</param>
@@ -66,15 +77,37 @@ public sealed class DnsblChecker : IDisposable
     {
         ArgumentNullException.ThrowIfNull(clientAddress);
         var address = clientAddress.IsIPv4MappedToIPv6 ? clientAddress.MapToIPv4() : clientAddress;
-        using var budget = new CancellationTokenSource(_options.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        var subject = address.ToString();
-        var outcomes = await Task.WhenAll(_lists.Select(l => CheckListAsync(QueryName(address, l.Zone), subject, l.List, l.Zone, l.Codes, linked.Token))).ConfigureAwait(false);
+        var names = QueryNames(address);
+        var budget = RentBudget();
+        var link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), budget);
+        (DnsblHit? Hit, DnsblListError? Error)[] outcomes;
+        try
+        {
+            var pending = new ValueTask<(DnsblHit? Hit, DnsblListError? Error)>[_lists.Count];
+            for (var i = 0; i < pending.Length; i++)
+            {
+                var (list, zone, codes) = _lists[i];
+                pending[i] = CheckListAsync(names[i], address, list, zone, codes, budget.Token);
+            }
+
+            outcomes = await WhenAllAsync(pending).ConfigureAwait(false);
+        }
+        finally
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+            ReturnBudget(budget);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
-        var hits = outcomes.Where(o => o.Hit is not null).Select(o => o.Hit!).ToList();
-        var errors = outcomes.Where(o => o.Error is not null).Select(o => o.Error!).ToList();
-        var score = hits.Sum(h => h.Weight);
+        var hits = Collect(outcomes, static o => o.Hit);
+        var errors = Collect(outcomes, static o => o.Error);
+        var score = 0;
+        foreach (var hit in hits)
+        {
+            score += hit.Weight;
+        }
+
         if (hits.Count > 0)
         {
             DnsblLog.Scored(_logger, address, score, _options.Threshold, string.Join(", ", hits.Select(h => $"{h.Zone}={string.Join('/', h.Codes)}*{h.Weight}")));
@@ -100,14 +133,21 @@ public sealed class DnsblChecker : IDisposable
 
         using var budget = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        var outcomes = await Task.WhenAll(_domainLists.Select(l => CheckListAsync(name + "." + l.Zone, name, l.List, l.Zone, l.Codes, linked.Token))).ConfigureAwait(false);
+        var outcomes = await Task.WhenAll(_domainLists.Select(l => CheckListAsync(name + "." + l.Zone, name, l.List, l.Zone, l.Codes, linked.Token).AsTask())).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var hits = outcomes.Where(o => o.Hit is not null).Select(o => o.Hit!).ToList();
         return new DnsblDomainResult(name, hits.Sum(h => h.Weight), _options.Threshold, hits, [.. outcomes.Where(o => o.Error is not null).Select(o => o.Error!)]);
     }
 
-    /// <summary>Releases the private meter, if any.</summary>
-    public void Dispose() => _ownedMeter?.Dispose();
+    /// <summary>Releases the private meter, if any, and the idle lookup budgets.</summary>
+    public void Dispose()
+    {
+        _ownedMeter?.Dispose();
+        while (_budgets.TryDequeue(out var budget))
+        {
+            budget.Dispose();
+        }
+    }
 
     /// <summary>The query name of an address in a zone: <c>2.0.0.127.zone</c>, or 32 nibbles then the zone for IPv6.</summary>
     public static string QueryName(IPAddress address, string zone)
@@ -120,7 +160,107 @@ public sealed class DnsblChecker : IDisposable
     private static (DnsblListOptions List, string Zone, DnsblCodeRange[] Codes) Prepare(DnsblListOptions list)
         => (list, DnsName.Normalize(list.Zone), [.. list.Codes.Select(c => DnsblCodeRange.TryParse(c, out var r) ? r : default)]);
 
-    private async Task<(DnsblHit? Hit, DnsblListError? Error)> CheckListAsync(string name, string address, DnsblListOptions list, string zone, DnsblCodeRange[] codes, CancellationToken cancellationToken)
+    /// <summary>The outcomes of lookups started together; those that finished at once cost no task.</summary>
+    private static async ValueTask<T[]> WhenAllAsync<T>(ValueTask<T>[] pending)
+    {
+        var results = new T[pending.Length];
+        var allDone = true;
+        foreach (var p in pending)
+        {
+            allDone &= p.IsCompletedSuccessfully;
+        }
+
+        if (allDone)
+        {
+            for (var i = 0; i < pending.Length; i++)
+            {
+                results[i] = await pending[i].ConfigureAwait(false); // completed: no wait
+            }
+
+            return results;
+        }
+
+        return await Task.WhenAll(pending.Select(p => p.AsTask())).ConfigureAwait(false);
+    }
+
+    /// <summary>The non-null picks of <paramref name="outcomes"/>; an empty array (no list) when there are none, the common case.</summary>
+    private static IReadOnlyList<T> Collect<T>((DnsblHit? Hit, DnsblListError? Error)[] outcomes, Func<(DnsblHit? Hit, DnsblListError? Error), T?> pick)
+        where T : class
+    {
+        List<T>? picked = null;
+        foreach (var outcome in outcomes)
+        {
+            if (pick(outcome) is { } item)
+            {
+                (picked ??= []).Add(item);
+            }
+        }
+
+        return picked ?? (IReadOnlyList<T>)[];
+    }
+
+    /// <summary>
+    /// The query names of <paramref name="address"/> in every list, cached per address (up to
+    /// <see cref="MaxCachedAddresses"/>): a client that comes back costs no string.
+    /// </summary>
+    private string[] QueryNames(IPAddress address)
+    {
+        if (_queryNames.TryGetValue(address, out var cached))
+        {
+            return cached;
+        }
+
+        var names = new string[_lists.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = DnsName.Reverse(address, _lists[i].Zone);
+        }
+
+        if (Interlocked.Increment(ref _queryNameCount) > MaxCachedAddresses)
+        {
+            // full: start over rather than track ages (a burst of new clients costs what it did before the cache)
+            _queryNames.Clear();
+            Interlocked.Exchange(ref _queryNameCount, 1);
+        }
+
+        _queryNames[address] = names;
+        return names;
+    }
+
+    /// <summary>A lookup time budget armed with <see cref="DnsblOptions.Timeout"/>, reused across checks.</summary>
+    private CancellationTokenSource RentBudget()
+    {
+        if (!_budgets.TryDequeue(out var budget))
+        {
+            budget = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooledBudgets);
+        }
+
+        budget.CancelAfter(_options.Timeout);
+        return budget;
+    }
+
+    /// <summary>Disarms and keeps <paramref name="budget"/> unless it fired (or the caller cancelled through it).</summary>
+    private void ReturnBudget(CancellationTokenSource budget)
+    {
+        if (budget.TryReset())
+        {
+            if (Interlocked.Increment(ref _pooledBudgets) <= MaxPooledBudgets)
+            {
+                _budgets.Enqueue(budget);
+                return;
+            }
+
+            Interlocked.Decrement(ref _pooledBudgets);
+        }
+
+        budget.Dispose();
+    }
+
+    private async ValueTask<(DnsblHit? Hit, DnsblListError? Error)> CheckListAsync(string name, object address, DnsblListOptions list, string zone, DnsblCodeRange[] codes, CancellationToken cancellationToken)
     {
         var zoneTag = new KeyValuePair<string, object?>("zone", zone);
         _lookups.Add(1, zoneTag);
@@ -187,10 +327,10 @@ public sealed class DnsblChecker : IDisposable
         return (new DnsblHit(zone, list.Weight, matched, reason), null);
     }
 
-    private DnsblListError Error(string zone, string address, string reason, string kind)
+    private DnsblListError Error(string zone, object address, string reason, string kind)
     {
         _errors.Add(1, new KeyValuePair<string, object?>("zone", zone), new KeyValuePair<string, object?>("kind", kind));
-        DnsblLog.ListError(_logger, zone, address, reason);
+        DnsblLog.ListError(_logger, zone, address.ToString() ?? string.Empty, reason);
         return new DnsblListError(zone, reason);
     }
 }

@@ -136,6 +136,64 @@ public sealed class DnsblCheckerTests : IDisposable
         Assert.Equal(4, _metrics.Get("mtakit.dnsbl.errors[kind=timeout]"));
     }
 
+    [Fact]
+    public async Task CheckAsync_AfterAQuickCheck_TheReusedBudgetStillTimesOut()
+    {
+        var time = new FakeTimeProvider();
+        var resolver = new HangingWhenTold(new StaticZoneResolver(StaticZone.Parse(Zone)));
+        using var sut = CreateSut(resolver, time: time);
+        Assert.Equal(3, (await sut.CheckAsync(IPAddress.Parse("192.0.2.10"))).Score);
+        time.Advance(TimeSpan.FromSeconds(10)); // a returned budget must not fire later
+        Assert.Empty((await sut.CheckAsync(IPAddress.Parse("192.0.2.10"))).Errors);
+
+        resolver.Hang = true;
+        var check = sut.CheckAsync(IPAddress.Parse("192.0.2.10")).AsTask();
+        await resolver.Asked.Task;
+        time.Advance(TimeSpan.FromSeconds(5));
+        var result = await check;
+
+        Assert.Equal(4, result.Errors.Count);
+        Assert.All(result.Errors, e => Assert.Equal("Timeout", e.Reason));
+    }
+
+    [Fact]
+    public async Task CheckAsync_CallerCancels_ThrowsAndTheNextCheckIsNotCancelled()
+    {
+        var time = new FakeTimeProvider();
+        var resolver = new HangingWhenTold(new StaticZoneResolver(StaticZone.Parse(Zone))) { Hang = true };
+        using var sut = CreateSut(resolver, time: time);
+        using var cancel = new CancellationTokenSource();
+
+        var check = sut.CheckAsync(IPAddress.Parse("192.0.2.10"), cancel.Token).AsTask();
+        await resolver.Asked.Task;
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => check);
+        resolver.Hang = false;
+        var next = await sut.CheckAsync(IPAddress.Parse("192.0.2.10"));
+
+        Assert.Equal(3, next.Score);
+        Assert.Empty(next.Errors);
+    }
+
+    [Fact]
+    public async Task CheckAsync_MoreClientsThanTheQueryNameCache_EveryAnswerRight()
+    {
+        using var sut = CreateSut(threshold: 2);
+
+        for (var i = 0; i < DnsblChecker.MaxCachedAddresses + 50; i++)
+        {
+            var client = new IPAddress([(byte)198, (byte)51, (byte)(i / 256), (byte)(i % 256)]);
+            Assert.Equal(0, (await sut.CheckAsync(client)).Score);
+        }
+
+        var listed = await sut.CheckAsync(IPAddress.Parse("192.0.2.10"));
+        var again = await sut.CheckAsync(IPAddress.Parse("192.0.2.10"));
+
+        Assert.Equal(3, listed.Score);
+        Assert.Equal(3, again.Score);
+        Assert.Equal(IPAddress.Parse("192.0.2.10"), again.ClientAddress);
+    }
+
     [Theory]
     [InlineData("192.0.2.1", "1.2.0.192.zen.example")]
     [InlineData("::ffff:192.0.2.1", "1.2.0.192.zen.example")]
@@ -170,6 +228,26 @@ public sealed class DnsblCheckerTests : IDisposable
 
         public async ValueTask<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken = default)
         {
+            Asked.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    /// <summary>Answers from a zone, or never (until cancelled) while <see cref="Hang"/> is set.</summary>
+    private sealed class HangingWhenTold(IDnsResolver inner) : IDnsResolver
+    {
+        public bool Hang { get; set; }
+
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken = default)
+        {
+            if (!Hang)
+            {
+                return await inner.QueryAsync(name, type, cancellationToken);
+            }
+
             Asked.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
             throw new InvalidOperationException("unreachable");
