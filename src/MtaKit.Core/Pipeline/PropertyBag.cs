@@ -6,15 +6,29 @@ namespace MtaKit;
 /// </summary>
 public sealed class PropertyBag
 {
-    private Dictionary<Type, object?>? _values;
+    // A bag holds a handful of values: a linear scan over a small array beats hashing and allocates
+    // one array (grown by doubling) instead of a dictionary with its buckets and entries.
+    private KeyValuePair<Type, object?>[]? _values;
+    private int _count;
 
     /// <summary>Stores a value under its type, replacing any earlier one.</summary>
-    public void Set<T>(T value) => (_values ??= [])[typeof(T)] = value;
+    public void Set<T>(T value)
+    {
+        var i = IndexOf(typeof(T));
+        if (i >= 0)
+        {
+            _values![i] = new(typeof(T), value);
+            return;
+        }
+
+        Add(typeof(T), value);
+    }
 
     /// <summary>Gets the value stored under <typeparamref name="T"/>.</summary>
     public bool TryGet<T>(out T value)
     {
-        if (_values is not null && _values.TryGetValue(typeof(T), out var v) && v is T t)
+        var i = IndexOf(typeof(T));
+        if (i >= 0 && _values![i].Value is T t)
         {
             value = t;
             return true;
@@ -28,20 +42,71 @@ public sealed class PropertyBag
     public T? Get<T>() => TryGet<T>(out var v) ? v : default;
 
     /// <summary>Removes the value stored under <typeparamref name="T"/>.</summary>
-    public bool Remove<T>() => _values?.Remove(typeof(T)) ?? false;
+    public bool Remove<T>()
+    {
+        var i = IndexOf(typeof(T));
+        if (i < 0)
+        {
+            return false;
+        }
 
-    internal void Clear() => _values?.Clear();
+        _count--;
+        _values![i] = _values[_count];
+        _values[_count] = default;
+        return true;
+    }
+
+    internal void Clear()
+    {
+        if (_values is not null)
+        {
+            Array.Clear(_values, 0, _count);
+        }
+
+        _count = 0;
+    }
 
     internal void CopyTo(PropertyBag other)
     {
+        for (var i = 0; i < _count; i++)
+        {
+            var (type, value) = _values![i];
+            var j = other.IndexOf(type);
+            if (j >= 0)
+            {
+                other._values![j] = new(type, value);
+            }
+            else
+            {
+                other.Add(type, value);
+            }
+        }
+    }
+
+    private void Add(Type type, object? value)
+    {
         if (_values is null)
         {
-            return;
+            _values = new KeyValuePair<Type, object?>[4];
+        }
+        else if (_count == _values.Length)
+        {
+            Array.Resize(ref _values, _count * 2);
         }
 
-        foreach (var (k, v) in _values)
+        _values[_count++] = new(type, value);
+    }
+
+    private int IndexOf(Type type)
+    {
+        for (var i = 0; i < _count; i++)
         {
-            (other._values ??= [])[k] = v;
+            if (ReferenceEquals(_values![i].Key, type))
+            {
+                return i;
+            }
         }
+
+        return -1;
     }
 }

@@ -38,7 +38,7 @@ internal sealed class ReloadingStage : IConnectStage, IHeloStage, IMailStage, IR
             context.Transaction.Properties.Set(snapshots);
         }
 
-        snapshots.Stages[this] = stage;
+        snapshots.Set(this, stage);
         return stage is IMailStage s ? s.OnMailAsync(context, next) : next(context);
     }
 
@@ -57,11 +57,59 @@ internal sealed class ReloadingStage : IConnectStage, IHeloStage, IMailStage, IR
     public void Dispose() => _stage.Dispose();
 
     private object Of(SmtpTransaction transaction)
-        => transaction.Properties.TryGet<Snapshots>(out var snapshots) && snapshots.Stages.TryGetValue(this, out var stage) ? stage : _stage.Current;
+        => transaction.Properties.TryGet<Snapshots>(out var snapshots) && snapshots.TryGet(this, out var stage) ? stage : _stage.Current;
 
-    // one per transaction for every reloading stage (the property bag holds one value per type)
+    // One per transaction for every reloading stage (the property bag holds one value per type). A
+    // host usually has one or two reloading stages, so the first pair sits in fields: no dictionary
+    // per transaction.
     private sealed class Snapshots
     {
-        public Dictionary<ReloadingStage, object> Stages { get; } = [];
+        private ReloadingStage? _firstKey;
+        private object? _firstStage;
+        private List<KeyValuePair<ReloadingStage, object>>? _more;
+
+        public void Set(ReloadingStage key, object stage)
+        {
+            if (_firstKey is null || ReferenceEquals(_firstKey, key))
+            {
+                (_firstKey, _firstStage) = (key, stage);
+                return;
+            }
+
+            _more ??= [];
+            var i = _more.FindIndex(p => ReferenceEquals(p.Key, key));
+            if (i >= 0)
+            {
+                _more[i] = new(key, stage);
+            }
+            else
+            {
+                _more.Add(new(key, stage));
+            }
+        }
+
+        public bool TryGet(ReloadingStage key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? stage)
+        {
+            if (ReferenceEquals(_firstKey, key))
+            {
+                stage = _firstStage!;
+                return true;
+            }
+
+            if (_more is not null)
+            {
+                foreach (var pair in _more)
+                {
+                    if (ReferenceEquals(pair.Key, key))
+                    {
+                        stage = pair.Value;
+                        return true;
+                    }
+                }
+            }
+
+            stage = null;
+            return false;
+        }
     }
 }
