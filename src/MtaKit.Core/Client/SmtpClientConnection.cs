@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -387,6 +388,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     }
 
     /// <summary>Sends RSET: ends an open transaction (also a cheap health check of a pooled connection).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpReply> RsetAsync(CancellationToken cancellationToken = default)
     {
         var reply = await CommandAsync("RSET", _options.CommandTimeout, "waiting for the reply to RSET", cancellationToken).ConfigureAwait(false);
@@ -516,6 +518,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     }
 
     /// <summary>Writes the pending commands (when <paramref name="flush"/>) and reads one reply; a fault becomes the fault reply.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply> ExchangeAsync(bool flush, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         if (Fault is not null)

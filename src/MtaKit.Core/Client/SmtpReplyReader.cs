@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MtaKit;
@@ -26,6 +27,7 @@ internal sealed class SmtpReplyReader
         _start = _end = 0;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpReply> ReadAsync(CancellationToken cancellationToken)
     {
         List<string>? lines = null;
@@ -100,6 +102,7 @@ internal sealed class SmtpReplyReader
         return new SmtpReply(code, (EnhancedStatusCode?)null, lines);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<string> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MtaKit.Messages.Dsn;
@@ -123,6 +124,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             return _lastReason;
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<SmtpVerdict> AddRecipientAsync(RcptContext context)
         {
             var match = await owner._routes.ResolveAsync(context.Recipient, context.Aborted).ConfigureAwait(false);
@@ -171,6 +173,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
         /// Opens the downstream transaction on the first hop (then fallback) that accepts MAIL, with the
         /// first recipient pipelined behind MAIL; returns a refusal, or the reply to that first RCPT.
         /// </summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<(SmtpVerdict? Refusal, SmtpReply? FirstRcpt)> OpenAsync(RouteMatch match, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             SmtpReply? last = null;
@@ -213,6 +216,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
         /// idle fails before any reply to this transaction; it is replaced by a fresh one (at most as many
         /// times as the pool holds connections, then once more), so a stale connection never defers the client.
         /// </summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<(SmtpClientLease Lease, SmtpReply? Mail, SmtpReply? FirstRcpt)> MailOnAsync(SmtpClientPool pool, NextHop hop, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             for (var attempt = 0; ; attempt++)
@@ -242,6 +246,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             EnvelopeId = mail.Parameters.EnvelopeId,
         };
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<SmtpVerdict> DeliverAsync(DataContext context)
         {
             var received = context.CountHeaders("Received");

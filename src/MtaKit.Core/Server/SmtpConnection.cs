@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -234,6 +235,7 @@ internal sealed partial class SmtpConnection
         return any;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> GreetAsync(SmtpVerdict verdict)
     {
         switch (verdict.Kind)
@@ -256,7 +258,8 @@ internal sealed partial class SmtpConnection
         }
     }
 
-    private async Task DispatchAsync()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask DispatchAsync()
     {
         var line = _line.AsSpan(0, _lineLength);
         if (line.Contains((byte)0))
@@ -349,7 +352,8 @@ internal sealed partial class SmtpConnection
         return text.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase) ? "AUTH ..." : text;
     }
 
-    private async Task HeloAsync(string argument, bool extended)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HeloAsync(string argument, bool extended)
     {
         var name = argument.Trim();
         if (name.Length == 0 || name.Contains(' ', StringComparison.Ordinal))
@@ -399,7 +403,8 @@ internal sealed partial class SmtpConnection
 
     private bool Has(SmtpExtensions extension) => (_listener.Options.Extensions & extension) != 0;
 
-    private async Task MailAsync(string argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask MailAsync(string argument)
     {
         if (_session.HeloName is null)
         {
@@ -580,7 +585,8 @@ internal sealed partial class SmtpConnection
         return (extensions is null ? result : result with { Extensions = extensions }, null);
     }
 
-    private async Task RcptAsync(string argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RcptAsync(string argument)
     {
         if (_tx is null)
         {
@@ -680,7 +686,8 @@ internal sealed partial class SmtpConnection
         return (int)notify > 0 && ((notify & DsnNotify.Never) == 0 || notify == DsnNotify.Never);
     }
 
-    private async Task DataAsync(string argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask DataAsync(string argument)
     {
         if (argument.Length > 0)
         {
@@ -745,7 +752,8 @@ internal sealed partial class SmtpConnection
         await CompleteMessageAsync(buffer).ConfigureAwait(false);
     }
 
-    private async Task BdatAsync(byte[] argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask BdatAsync(byte[] argument)
     {
         if (!SmtpCommandParser.TryParseBdat(argument, out var size, out var last))
         {
@@ -802,7 +810,8 @@ internal sealed partial class SmtpConnection
         await CompleteMessageAsync(buffer).ConfigureAwait(false);
     }
 
-    private async Task CompleteMessageAsync(MessageBuffer buffer)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CompleteMessageAsync(MessageBuffer buffer)
     {
         var tx = _tx!;
         var started = _server.Time.GetTimestamp();
@@ -919,13 +928,15 @@ internal sealed partial class SmtpConnection
         return sb.ToString();
     }
 
-    private async Task FailTransactionAsync(PreparedReply reply, string reason)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FailTransactionAsync(PreparedReply reply, string reason)
     {
         WriteError(reply, reason);
         ServerLog.Verdict(_server.Logger, _session.Id, Client, "data", reply.Reply, reason);
         await EndTransactionAsync().ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EndTransactionAsync()
     {
         var handlerTx = _handlerTx;
@@ -1173,6 +1184,7 @@ internal sealed partial class SmtpConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpVerdict> RunStageAsync<TContext>(StageDelegate<TContext> chain, TContext context, string phase)
     {
         try
@@ -1249,6 +1261,7 @@ internal sealed partial class SmtpConnection
         _writer.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()
     {
         if (_writer.UnflushedBytes > 0)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MtaKit.Pipeline;
@@ -314,6 +315,7 @@ internal sealed class ServerRuntime
     public StageDelegate<DataContext> Data { get; }
 
     // The fixed last RCPT steps: relay control (no stage's accept skips it), then the handler.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpVerdict> RcptTerminalAsync(RcptContext context)
     {
         context.TerminalReached = true;
