@@ -59,7 +59,7 @@ internal sealed partial class SmtpConnection
         (_reader, _writer) = CreatePipes(_stream);
         _sessionCts = CancellationTokenSource.CreateLinkedTokenSource(server.Aborted);
         _timer = server.Time.CreateTimer(static s => ((SmtpConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _line = new byte[_limits.MaxCommandLineLength + 2];
+        _line = ArrayPool<byte>.Shared.Rent(_limits.MaxCommandLineLength + 2);
     }
 
     private enum LineStatus
@@ -215,6 +215,7 @@ internal sealed partial class SmtpConnection
 
             await _network.DisposeAsync().ConfigureAwait(false);
             _sessionCts.Dispose();
+            ArrayPool<byte>.Shared.Return(_line);
         }
     }
 
@@ -253,7 +254,8 @@ internal sealed partial class SmtpConnection
                 _closeReason = "refused at connect";
                 return false;
             default:
-                WriteGreeting(new SmtpReply(220, (EnhancedStatusCode?)null, $"{_server.Options.ServerName} {_server.Options.Banner}"));
+                _greeted = true;
+                _writer.Write(_server.Greeting);
                 return true;
         }
     }
@@ -356,7 +358,9 @@ internal sealed partial class SmtpConnection
     private async ValueTask HeloAsync(string argument, bool extended)
     {
         var name = argument.Trim();
-        if (name.Length == 0 || name.Contains(' ', StringComparison.Ordinal))
+
+        // A CR inside the line would break the reply's "Hello" line (and used to fault the session).
+        if (name.Length == 0 || name.AsSpan().IndexOfAny(' ', '\r', '\n') >= 0)
         {
             WriteError(Replies.HeloSyntax, CommandText());
             return;
@@ -381,8 +385,27 @@ internal sealed partial class SmtpConnection
             return;
         }
 
+        // "250-<server> Hello <name>" then the extension lines, encoded once per listener and session state.
+        var tail = EhloExtensions();
+        WriteAscii(tail.Length == 0 ? "250 "u8 : "250-"u8);
+        WriteUtf8(_server.Options.ServerName);
+        WriteAscii(" Hello "u8);
+        WriteUtf8(name);
+        WriteAscii("\r\n"u8);
+        _writer.Write(tail);
+    }
+
+    /// <summary>The EHLO reply's lines after the first: they vary only with TLS state and whether the client may use the extra MAIL parameters.</summary>
+    private byte[] EhloExtensions()
+    {
+        var index = (_session.IsSecure ? 2 : 0) + (ExtraParametersAllowed ? 1 : 0);
+        return _listener.EhloExtensions[index] ??= BuildEhloExtensions();
+    }
+
+    private byte[] BuildEhloExtensions()
+    {
         var ext = _listener.Options.Extensions;
-        var lines = new List<string>(12) { $"{_server.Options.ServerName} Hello {name}" };
+        var lines = new List<string>(12);
         if ((ext & SmtpExtensions.Pipelining) != 0) lines.Add("PIPELINING");
         if ((ext & SmtpExtensions.Size) != 0) lines.Add("SIZE " + _limits.MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if ((ext & SmtpExtensions.EightBitMime) != 0) lines.Add("8BITMIME");
@@ -394,7 +417,22 @@ internal sealed partial class SmtpConnection
         if (_listener.Certificates is not null && !_session.IsSecure) lines.Add("STARTTLS");
         if (AuthOffered) lines.Add("AUTH PLAIN LOGIN");
         if (ExtraParametersAllowed) lines.AddRange(_listener.Options.ExtraMailParameters);
-        WriteReply(new SmtpReply(250, (EnhancedStatusCode?)null, lines));
+        if (lines.Count == 0)
+        {
+            return [];
+        }
+
+        // The first line (the greeting with the client's name) is written separately: only the tail is cached.
+        var wire = new SmtpReply(250, (EnhancedStatusCode?)null, ["x", .. lines]).ToWireString();
+        return Encoding.UTF8.GetBytes(wire[(wire.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
+    }
+
+    private void WriteAscii(ReadOnlySpan<byte> bytes) => _writer.Write(bytes);
+
+    private void WriteUtf8(string text)
+    {
+        var span = _writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        _writer.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 
     private bool ExtraParametersAllowed => _listener.Options.ExtraMailParameters.Count > 0 && _listener.Options.ExtraMailParametersFrom.Any(n => n.Contains(Client));
@@ -1254,12 +1292,7 @@ internal sealed partial class SmtpConnection
 
     private void WriteRaw(PreparedReply reply) => _writer.Write(reply.Bytes);
 
-    private void WriteReply(SmtpReply reply)
-    {
-        var text = reply.ToWireString();
-        var span = _writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _writer.Advance(Encoding.UTF8.GetBytes(text, span));
-    }
+    private void WriteReply(SmtpReply reply) => reply.WriteTo(_writer);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()

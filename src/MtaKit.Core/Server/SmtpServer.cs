@@ -312,7 +312,13 @@ internal sealed class ServerRuntime
 
     public StageDelegate<RcptContext> Rcpt { get; }
 
+    private byte[]? _greeting;
+
     public StageDelegate<DataContext> Data { get; }
+
+    /// <summary>The 220 greeting on the wire, encoded at the first connection.</summary>
+    public byte[] Greeting => _greeting ??= System.Text.Encoding.UTF8.GetBytes(
+        new SmtpReply(220, (EnhancedStatusCode?)null, $"{Options.ServerName} {Options.Banner}").ToWireString());
 
     // The fixed last RCPT steps: relay control (no stage's accept skips it), then the handler.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -379,6 +385,9 @@ internal sealed class ListenerRuntime : IDisposable
     public TlsCertificateProvider? Certificates { get; }
 
     public ConnectionTracker Connections { get; } = new();
+
+    /// <summary>The EHLO reply's extension lines on the wire, by session state (see <c>SmtpConnection.EhloExtensions</c>), built at first use.</summary>
+    public byte[]?[] EhloExtensions { get; } = new byte[4][];
 
     public bool IsOverloaded => Connections.Active > Limits.MaxConnections * Limits.OverloadThreshold;
 
