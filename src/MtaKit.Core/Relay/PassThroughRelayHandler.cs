@@ -177,8 +177,12 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
         private async ValueTask<(SmtpVerdict? Refusal, SmtpReply? FirstRcpt)> OpenAsync(RouteMatch match, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             SmtpReply? last = null;
-            foreach (var (hop, fallback) in match.NextHops.Select(h => (h, false)).Concat(match.FallbackHosts.Select(h => (h, true))))
+
+            // The next hops, then the fallback hosts (indexed: no iterator per transaction).
+            for (var i = 0; i < match.NextHops.Count + match.FallbackHosts.Count; i++)
             {
+                var fallback = i >= match.NextHops.Count;
+                var hop = fallback ? match.FallbackHosts[i - match.NextHops.Count] : match.NextHops[i];
                 var pool = owner.Pool(fallback ? null : match.Route, fallback ? SmtpClientProtocol.Smtp : Protocol(hop));
                 var (lease, reply, rcpt) = await MailOnAsync(pool, hop, first, cancellationToken).ConfigureAwait(false);
                 if (!lease.Succeeded)
