@@ -27,7 +27,26 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
 
     public HeaderList Headers => _headers ??= ParseHeaders();
 
-    private byte[] Prefix => _prefix ??= Encoding.UTF8.GetBytes(string.Concat(_added));
+    private byte[] Prefix => _prefix ??= EncodeAdded();
+
+    /// <summary>The added fields in UTF-8, encoded one by one (no concatenated string in between).</summary>
+    private byte[] EncodeAdded()
+    {
+        var length = 0;
+        foreach (var field in _added)
+        {
+            length += Encoding.UTF8.GetByteCount(field);
+        }
+
+        var bytes = new byte[length];
+        var offset = 0;
+        foreach (var field in _added)
+        {
+            offset += Encoding.UTF8.GetBytes(field, bytes.AsSpan(offset));
+        }
+
+        return bytes;
+    }
 
     public void AddHeader(string name, string value)
     {

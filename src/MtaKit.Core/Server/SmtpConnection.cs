@@ -47,6 +47,7 @@ internal sealed partial class SmtpConnection
     private long _dataStarted;
     private long _dataReceived;
     private bool _dataDeadline;
+    private StringBuilder? _received;
 
     public SmtpConnection(ServerRuntime server, ListenerRuntime listener, Socket socket)
     {
@@ -543,10 +544,15 @@ internal sealed partial class SmtpConnection
 
         var result = new MailParameters();
         Dictionary<string, string?>? extensions = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? first = null;
+        HashSet<string>? seen = null; // only from the second parameter on (the usual MAIL has one, SIZE)
         foreach (var (name, value) in SmtpCommandParser.SplitParameters(text))
         {
-            if (!seen.Add(name))
+            if (first is null)
+            {
+                first = name;
+            }
+            else if (!(seen ??= new(StringComparer.Ordinal) { first }).Add(name))
             {
                 return (null, new PreparedReply(501, "5.5.4", $"Duplicate parameter {name}"));
             }
@@ -921,7 +927,8 @@ internal sealed partial class SmtpConnection
 
     private string BuildReceivedHeader(SmtpTransaction tx)
     {
-        var sb = new StringBuilder(256);
+        // One builder per connection, reused by each of its messages.
+        var sb = (_received ??= new StringBuilder(256)).Clear();
         sb.Append("from ").Append(Sanitise(_session.HeloName ?? "unknown")).Append(" ([").Append(Client).Append("])");
         if (_session.IsSecure)
         {
@@ -937,7 +944,7 @@ internal sealed partial class SmtpConnection
             sb.Append("\r\n\tfor <").Append(tx.Recipients[0].Address.Address).Append('>');
         }
 
-        sb.Append("; ").Append(MimeKit.Utils.DateUtils.FormatDate(_server.Time.GetUtcNow()));
+        sb.Append("; ").Append(_server.FormatDate(_server.Time.GetUtcNow()));
         return sb.ToString();
     }
 

@@ -313,12 +313,27 @@ internal sealed class ServerRuntime
     public StageDelegate<RcptContext> Rcpt { get; }
 
     private byte[]? _greeting;
+    private DateText? _date;
 
     public StageDelegate<DataContext> Data { get; }
 
     /// <summary>The 220 greeting on the wire, encoded at the first connection.</summary>
     public byte[] Greeting => _greeting ??= System.Text.Encoding.UTF8.GetBytes(
         new SmtpReply(220, (EnhancedStatusCode?)null, $"{Options.ServerName} {Options.Banner}").ToWireString());
+
+    /// <summary>The RFC 5322 date of <paramref name="now"/> (Received headers), formatted once per second.</summary>
+    public string FormatDate(DateTimeOffset now)
+    {
+        var second = now.ToUnixTimeSeconds();
+        var date = Volatile.Read(ref _date);
+        if (date is null || date.Second != second || date.Offset != now.Offset)
+        {
+            date = new DateText(second, now.Offset, MimeKit.Utils.DateUtils.FormatDate(now));
+            Volatile.Write(ref _date, date);
+        }
+
+        return date.Text;
+    }
 
     // The fixed last RCPT steps: relay control (no stage's accept skips it), then the handler.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -352,6 +367,9 @@ internal sealed class ServerRuntime
         return tx.DeliverAsync(context);
     }
 }
+
+/// <summary>A formatted date and the second it stands for.</summary>
+internal sealed record DateText(long Second, TimeSpan Offset, string Text);
 
 /// <summary>Marks that a phase's chain reached the engine's last step (so a stage's accept without next is caught).</summary>
 internal sealed class TerminalReached
