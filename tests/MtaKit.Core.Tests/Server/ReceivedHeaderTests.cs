@@ -13,10 +13,7 @@ public sealed class ReceivedHeaderTests
         var start = new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start);
         await using var server = await TestServer.StartAsync(time: time);
-        await using var c = await RawSmtpClient.ConnectAsync(server.EndPoint);
-        await c.ReadReplyAsync();
-        await c.SendAsync("EHLO client.test");
-        await c.ReadReplyAsync();
+        await using var c = await OpenAsync(server);
         var sent = new List<DateTimeOffset>();
         foreach (var step in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(700), TimeSpan.FromMinutes(2) }) // below the 5-minute command timeout
         {
@@ -50,10 +47,16 @@ public sealed class ReceivedHeaderTests
     public async Task Mail_Parameters_DuplicatesRefused(string parameters, string expected)
     {
         await using var server = await TestServer.StartAsync();
-        await using var c = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        await using var c = await OpenAsync(server);
+        Assert.Equal(expected, await c.CommandAsync("MAIL FROM:<a@sender.test> " + parameters));
+    }
+
+    private static async Task<RawSmtpClient> OpenAsync(TestServer server)
+    {
+        var c = await RawSmtpClient.ConnectAsync(server.EndPoint);
         await c.ReadReplyAsync();
         await c.SendAsync("EHLO client.test");
         await c.ReadReplyAsync();
-        Assert.Equal(expected, await c.CommandAsync("MAIL FROM:<a@sender.test> " + parameters));
+        return c;
     }
 }
