@@ -30,6 +30,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     private readonly SmtpClientOptions _options;
     private readonly TimeProvider _time;
     private readonly CommandDeadline _deadline;
+    private CommandDeadline? _dataBudget;
     private readonly StringBuilder _line = new(256);
     private readonly Encoder _lineEncoder = Utf8.GetEncoder();
     private readonly ILogger _logger;
@@ -416,8 +417,12 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     {
         Abort();
         _deadline.Dispose();
+        _dataBudget?.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A deadline over a whole transaction step for the connection's user (the relay's data budget), reused by its transactions.</summary>
+    internal CommandDeadline DataBudget => _dataBudget ??= new CommandDeadline(_time);
 
     /// <summary>Whether the socket still looks open, without a round trip (for a pooled connection).</summary>
     internal bool LooksAlive()

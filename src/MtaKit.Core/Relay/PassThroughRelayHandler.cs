@@ -259,9 +259,24 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 return SmtpVerdict.Reject(554, "5.4.6", "Too many Received headers: mail loop?", $"loop: {received} Received headers");
             }
 
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
-            budget.CancelAfter(owner._options.DataBudget);
-            var results = await _lease!.Connection!.DataAsync(context.Message, budget.Token).ConfigureAwait(false);
+            // The budget bounds the whole DATA exchange with its fallback and DSN; the downstream connection's
+            // own deadline is re-armed for it (no linked source and timer per message).
+            var budget = _lease!.Connection!.DataBudget;
+            var token = budget.Arm(owner._options.DataBudget, context.Aborted, CancellationToken.None);
+            try
+            {
+                return await DeliverWithinBudgetAsync(context, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                budget.Disarm();
+            }
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<SmtpVerdict> DeliverWithinBudgetAsync(DataContext context, CancellationToken budget)
+        {
+            var results = await _lease!.Connection!.DataAsync(context.Message, budget).ConfigureAwait(false);
             var acceptedCount = 0;
             string? peerId = null;
             foreach (var result in results)
@@ -282,7 +297,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             if (transient.Count > 0 && !_viaFallback)
             {
                 // The next hop could not take these now: hand them to the fallback tier, which will retry.
-                var remaining = await FallbackAsync([.. transient.Select(t => t.Recipient)], context.Message, null, budget.Token).ConfigureAwait(false);
+                var remaining = await FallbackAsync([.. transient.Select(t => t.Recipient)], context.Message, null, budget).ConfigureAwait(false);
                 failedOver = transient.Count - remaining.Count;
                 transient = [.. transient.Where(t => remaining.Contains(t.Recipient))];
             }
@@ -303,7 +318,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
 
             if (permanent.Count > 0)
             {
-                await SendDsnAsync(context, permanent, budget.Token).ConfigureAwait(false);
+                await SendDsnAsync(context, permanent, budget).ConfigureAwait(false);
             }
 
             var via = peerId is null ? _hop.Text : $"{_hop.Text} as {peerId}";
