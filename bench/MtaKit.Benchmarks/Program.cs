@@ -3,16 +3,18 @@ using MtaKit.Benchmarks;
 
 if (args.Length > 0 && args[0] is "alloc-profile" or "alloc-profile-stages")
 {
-    // MtaKit.Benchmarks alloc-profile [messages] [recipients]: the relay path's allocations by type (sampled).
+    // MtaKit.Benchmarks alloc-profile [messages] [recipients] [connection]: the relay path's allocations by type (sampled),
+    // on a persistent session or (with "connection") one connection per message.
     // MtaKit.Benchmarks alloc-profile-stages [messages] [connection]: the same with the load harness's benchmark
     // stage set, on a persistent session or (with "connection") one connection per message.
     var messages = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5000;
-    Func<Task> send, cleanup;
+    Func<ValueTask> send;
+    Func<Task> cleanup;
     if (args[0] == "alloc-profile")
     {
         var bench = new RelayPathBenchmarks { Recipients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1 };
         await bench.SetupAsync();
-        (send, cleanup) = (bench.PersistentSession, bench.CleanupAsync);
+        (send, cleanup) = (args.Length > 3 && args[3] == "connection" ? bench.ConnectionPerMessage : bench.PersistentSession, bench.CleanupAsync);
     }
     else
     {

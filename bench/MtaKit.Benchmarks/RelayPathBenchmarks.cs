@@ -55,9 +55,9 @@ public class RelayPathBenchmarks
 
     /// <summary>One 5 KB message on a persistent client session (scenario C).</summary>
     [Benchmark(Baseline = true)]
-    public Task PersistentSession() => _client.SendAsync(_session);
+    public ValueTask PersistentSession() => _client.SendAsync(_session);
 
     /// <summary>One 5 KB message on its own client connection (scenario A: connect, EHLO, transaction, QUIT).</summary>
     [Benchmark]
-    public Task ConnectionPerMessage() => _client.SendOnNewConnectionAsync();
+    public ValueTask ConnectionPerMessage() => _client.SendOnNewConnectionAsync();
 }

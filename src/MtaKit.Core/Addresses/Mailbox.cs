@@ -10,6 +10,7 @@ namespace MtaKit;
 public sealed class Mailbox : IEquatable<Mailbox>
 {
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
+    private string? _address;
 
     private Mailbox(string localPart, string domain, string asciiDomain, bool isQuoted, bool isAddressLiteral)
     {
@@ -39,7 +40,7 @@ public sealed class Mailbox : IEquatable<Mailbox>
     public bool IsInternational => !Ascii.IsValid(LocalPart) || !Ascii.IsValid(Domain);
 
     /// <summary>The address as it is written in SMTP: <c>local@domain</c>, quoting the local part when needed.</summary>
-    public string Address => Domain.Length == 0 ? FormatLocalPart(LocalPart) : FormatLocalPart(LocalPart) + "@" + Domain;
+    public string Address => _address ??= Domain.Length == 0 ? FormatLocalPart(LocalPart) : FormatLocalPart(LocalPart) + "@" + Domain; // built once: read per recipient by the relay, logs and headers
 
     /// <summary>The special recipient <c>&lt;Postmaster&gt;</c> without a domain (RFC 5321 4.1.1.3).</summary>
     public bool IsPostmasterWithoutDomain => Domain.Length == 0;
@@ -254,8 +255,9 @@ public sealed class Mailbox : IEquatable<Mailbox>
             }
         }
 
-        foreach (var label in a.Split('.'))
+        foreach (var range in a.AsSpan().Split('.'))
         {
+            var label = a.AsSpan(range);
             if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
             {
                 error = "invalid domain label";

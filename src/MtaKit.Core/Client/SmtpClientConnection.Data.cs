@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MtaKit;
@@ -9,6 +10,7 @@ public sealed partial class SmtpClientConnection
 {
     private const int BdatHeaderSpace = 32;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<DeliveryResult[]> TransferAsync(SmtpClientRecipient[] recipients, IMessageContent content, CancellationToken cancellationToken)
     {
         SmtpReply[] replies;
@@ -46,6 +48,7 @@ public sealed partial class SmtpClientConnection
         return results;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply[]> DataCommandAsync(int recipients, IMessageContent content, CancellationToken cancellationToken)
     {
         AppendCommand("DATA");
@@ -103,6 +106,7 @@ public sealed partial class SmtpClientConnection
         return await ReadFinalRepliesAsync(recipients, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply[]> BdatAsync(int recipients, IMessageContent content, CancellationToken cancellationToken)
     {
         var chunkSize = _options.ChunkSize;
@@ -180,6 +184,7 @@ public sealed partial class SmtpClientConnection
         return chunkFailure is null ? final : [chunkFailure];
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply[]> ReadFinalRepliesAsync(int recipients, CancellationToken cancellationToken)
     {
         // LMTP (RFC 2033 4.2): one reply per recipient accepted at RCPT, in RCPT order.

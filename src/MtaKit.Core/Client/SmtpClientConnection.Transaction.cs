@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MtaKit;
@@ -20,6 +21,7 @@ public sealed partial class SmtpClientConnection
     /// <param name="cancellationToken">Cancels the command (the connection is then closed).</param>
     /// <returns>The peer's reply, or a reply the client made (local check, fault).</returns>
     /// <exception cref="InvalidOperationException">A transaction is already open.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpReply> MailAsync(string reversePath, SmtpClientMailParameters? parameters = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reversePath);
@@ -60,6 +62,7 @@ public sealed partial class SmtpClientConnection
     /// was refused: the transaction is then closed and a pipelined RCPT's reply is discarded).
     /// </returns>
     /// <exception cref="InvalidOperationException">A transaction is already open.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(SmtpReply Mail, SmtpReply? Rcpt)> MailAndRcptAsync(string reversePath, SmtpClientMailParameters? parameters, SmtpClientRecipient recipient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reversePath);
@@ -117,6 +120,7 @@ public sealed partial class SmtpClientConnection
     /// <param name="cancellationToken">Cancels the command (the connection is then closed).</param>
     /// <returns>The peer's reply, or a reply the client made (553 5.6.7 for a UTF-8 address without SMTPUTF8, fault).</returns>
     /// <exception cref="InvalidOperationException">No transaction is open (MAIL was not accepted).</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpReply> RcptAsync(SmtpClientRecipient recipient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recipient);
@@ -154,6 +158,7 @@ public sealed partial class SmtpClientConnection
     /// </returns>
     /// <remarks>When the connection failed after some RCPTs were accepted, each of them gets the transient fault reply.</remarks>
     /// <exception cref="InvalidOperationException">No transaction is open.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IReadOnlyList<DeliveryResult>> DataAsync(IMessageContent content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     private readonly SmtpClientOptions _options;
     private readonly TimeProvider _time;
     private readonly CommandDeadline _deadline;
+    private CommandDeadline? _dataBudget;
     private readonly StringBuilder _line = new(256);
     private readonly Encoder _lineEncoder = Utf8.GetEncoder();
     private readonly ILogger _logger;
@@ -387,6 +389,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     }
 
     /// <summary>Sends RSET: ends an open transaction (also a cheap health check of a pooled connection).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpReply> RsetAsync(CancellationToken cancellationToken = default)
     {
         var reply = await CommandAsync("RSET", _options.CommandTimeout, "waiting for the reply to RSET", cancellationToken).ConfigureAwait(false);
@@ -414,8 +417,12 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     {
         Abort();
         _deadline.Dispose();
+        _dataBudget?.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A deadline over a whole transaction step for the connection's user (the relay's data budget), reused by its transactions.</summary>
+    internal CommandDeadline DataBudget => _dataBudget ??= new CommandDeadline(_time);
 
     /// <summary>Whether the socket still looks open, without a round trip (for a pooled connection).</summary>
     internal bool LooksAlive()
@@ -516,6 +523,7 @@ public sealed partial class SmtpClientConnection : IAsyncDisposable
     }
 
     /// <summary>Writes the pending commands (when <paramref name="flush"/>) and reads one reply; a fault becomes the fault reply.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply> ExchangeAsync(bool flush, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         if (Fault is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -48,6 +49,7 @@ public sealed class SmtpClientPool : IAsyncDisposable
     /// <param name="endpoint">The peer.</param>
     /// <param name="cancellationToken">Cancels the wait or the connection attempt.</param>
     /// <exception cref="ObjectDisposedException">The pool was disposed.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpClientLease> RentAsync(SmtpClientEndpoint endpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -144,6 +146,7 @@ public sealed class SmtpClientPool : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask ReturnAsync(object slot, SmtpClientConnection? connection)
     {
         var slots = (EndpointSlots)slot;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MtaKit;
@@ -9,7 +10,17 @@ internal sealed class SmtpReplyReader
     internal const int MaxLineLength = 8192;
     internal const int MaxLines = 512;
 
+    // Recent one-line replies by their exact bytes (the peer's "250 2.1.5 Ok" to every RCPT, its 354):
+    // a reply whose line is byte for byte one of these is the same immutable SmtpReply, not a new one.
+    private const int CachedReplies = 4;
+    private const int CachedLineLength = 64;
     private readonly byte[] _buffer = new byte[MaxLineLength * 2];
+    private readonly byte[] _cachedLines = new byte[CachedReplies * CachedLineLength];
+    private readonly int[] _cachedLengths = new int[CachedReplies];
+    private readonly SmtpReply?[] _cachedReplies = new SmtpReply?[CachedReplies];
+    private readonly bool[] _cachedHit = new bool[CachedReplies];
+    private int _nextCacheSlot;
+    private int _lastLineStart;
     private Stream _stream;
     private int _start;
     private int _end;
@@ -24,14 +35,21 @@ internal sealed class SmtpReplyReader
     {
         _stream = stream;
         _start = _end = 0;
+        Array.Clear(_cachedReplies);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpReply> ReadAsync(CancellationToken cancellationToken)
     {
         List<string>? lines = null;
         var code = 0;
         while (true)
         {
+            if (lines is null && TryReadCached() is { } cached)
+            {
+                return cached;
+            }
+
             var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line.Length < 3 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2])
                 || (line.Length > 3 && line[3] is not (' ' or '-')))
@@ -48,7 +66,9 @@ internal sealed class SmtpReplyReader
             code = lineCode;
             if (lines is null && (line.Length == 3 || line[3] == ' '))
             {
-                return BuildSingle(code, line); // the usual one-line reply: one string for its text
+                var reply = BuildSingle(code, line); // the usual one-line reply: one string for its text
+                Remember(reply);
+                return reply;
             }
 
             lines ??= new List<string>(2);
@@ -63,6 +83,54 @@ internal sealed class SmtpReplyReader
                 return Build(code, lines);
             }
         }
+    }
+
+    /// <summary>Returns the cached reply when the next buffered line is byte for byte a cached one (and consumes it).</summary>
+    private SmtpReply? TryReadCached()
+    {
+        var buffered = _buffer.AsSpan(_start, _end - _start);
+        var index = buffered.IndexOf((byte)'\n');
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var line = buffered[..index];
+        for (var i = 0; i < CachedReplies; i++)
+        {
+            if (_cachedReplies[i] is { } reply && line.SequenceEqual(_cachedLines.AsSpan(i * CachedLineLength, _cachedLengths[i])))
+            {
+                _start += index + 1;
+                _cachedHit[i] = true;
+                return reply;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Caches a one-line reply under the raw bytes of the line just read (before its LF).</summary>
+    private void Remember(SmtpReply reply)
+    {
+        var start = _lastLineStart;
+        var end = _start - 1;
+        if (end - start > CachedLineLength)
+        {
+            return;
+        }
+
+        // A slot never hit (a one-off such as "queued as <id>") is replaced first, so the repeated replies stay.
+        var slot = Array.IndexOf(_cachedHit, false);
+        if (slot < 0)
+        {
+            slot = _nextCacheSlot;
+            _nextCacheSlot = (slot + 1) % CachedReplies;
+        }
+
+        _cachedHit[slot] = false;
+        _buffer.AsSpan(start, end - start).CopyTo(_cachedLines.AsSpan(slot * CachedLineLength));
+        _cachedLengths[slot] = end - start;
+        _cachedReplies[slot] = reply;
     }
 
     /// <summary>As <see cref="Build"/> for a reply of one line, without the intermediate strings.</summary>
@@ -100,6 +168,7 @@ internal sealed class SmtpReplyReader
         return new SmtpReply(code, (EnhancedStatusCode?)null, lines);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<string> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -108,6 +177,7 @@ internal sealed class SmtpReplyReader
             if (index >= 0)
             {
                 var lineEnd = _start + index;
+                _lastLineStart = _start;
                 var contentEnd = lineEnd > _start && _buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
                 var line = Encoding.UTF8.GetString(_buffer, _start, contentEnd - _start);
                 _start = lineEnd + 1;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -83,6 +84,37 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Writes <see cref="ToWireString"/>'s UTF-8 bytes straight into <paramref name="writer"/> (no string in between).</summary>
+    internal void WriteTo(IBufferWriter<byte> writer)
+    {
+        for (var i = 0; i < Lines.Count; i++)
+        {
+            var line = Lines[i];
+
+            // "ddd-" + "c.sss.ddd " is at most 14 bytes.
+            var span = writer.GetSpan(14 + Encoding.UTF8.GetMaxByteCount(line.Length) + 2);
+            Code.TryFormat(span, out var n, provider: CultureInfo.InvariantCulture);
+            span[n++] = i == Lines.Count - 1 ? (byte)' ' : (byte)'-';
+            if (EnhancedCode is { } e)
+            {
+                e.Class.TryFormat(span[n..], out var w, provider: CultureInfo.InvariantCulture);
+                n += w;
+                span[n++] = (byte)'.';
+                e.Subject.TryFormat(span[n..], out w, provider: CultureInfo.InvariantCulture);
+                n += w;
+                span[n++] = (byte)'.';
+                e.Detail.TryFormat(span[n..], out w, provider: CultureInfo.InvariantCulture);
+                n += w;
+                span[n++] = (byte)' ';
+            }
+
+            n += Encoding.UTF8.GetBytes(line, span[n..]);
+            span[n++] = (byte)'\r';
+            span[n++] = (byte)'\n';
+            writer.Advance(n);
+        }
     }
 
     /// <summary>Returns the reply as one line: <c>550 5.1.1 text</c>.</summary>

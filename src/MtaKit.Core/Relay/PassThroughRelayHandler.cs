@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MtaKit.Messages.Dsn;
@@ -123,6 +124,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             return _lastReason;
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<SmtpVerdict> AddRecipientAsync(RcptContext context)
         {
             var match = await owner._routes.ResolveAsync(context.Recipient, context.Aborted).ConfigureAwait(false);
@@ -171,11 +173,16 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
         /// Opens the downstream transaction on the first hop (then fallback) that accepts MAIL, with the
         /// first recipient pipelined behind MAIL; returns a refusal, or the reply to that first RCPT.
         /// </summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<(SmtpVerdict? Refusal, SmtpReply? FirstRcpt)> OpenAsync(RouteMatch match, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             SmtpReply? last = null;
-            foreach (var (hop, fallback) in match.NextHops.Select(h => (h, false)).Concat(match.FallbackHosts.Select(h => (h, true))))
+
+            // The next hops, then the fallback hosts (indexed: no iterator per transaction).
+            for (var i = 0; i < match.NextHops.Count + match.FallbackHosts.Count; i++)
             {
+                var fallback = i >= match.NextHops.Count;
+                var hop = fallback ? match.FallbackHosts[i - match.NextHops.Count] : match.NextHops[i];
                 var pool = owner.Pool(fallback ? null : match.Route, fallback ? SmtpClientProtocol.Smtp : Protocol(hop));
                 var (lease, reply, rcpt) = await MailOnAsync(pool, hop, first, cancellationToken).ConfigureAwait(false);
                 if (!lease.Succeeded)
@@ -213,6 +220,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
         /// idle fails before any reply to this transaction; it is replaced by a fresh one (at most as many
         /// times as the pool holds connections, then once more), so a stale connection never defers the client.
         /// </summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<(SmtpClientLease Lease, SmtpReply? Mail, SmtpReply? FirstRcpt)> MailOnAsync(SmtpClientPool pool, NextHop hop, SmtpClientRecipient first, CancellationToken cancellationToken)
         {
             for (var attempt = 0; ; attempt++)
@@ -242,6 +250,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             EnvelopeId = mail.Parameters.EnvelopeId,
         };
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<SmtpVerdict> DeliverAsync(DataContext context)
         {
             var received = context.CountHeaders("Received");
@@ -250,9 +259,24 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 return SmtpVerdict.Reject(554, "5.4.6", "Too many Received headers: mail loop?", $"loop: {received} Received headers");
             }
 
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
-            budget.CancelAfter(owner._options.DataBudget);
-            var results = await _lease!.Connection!.DataAsync(context.Message, budget.Token).ConfigureAwait(false);
+            // The budget bounds the whole DATA exchange with its fallback and DSN; the downstream connection's
+            // own deadline is re-armed for it (no linked source and timer per message).
+            var budget = _lease!.Connection!.DataBudget;
+            var token = budget.Arm(owner._options.DataBudget, context.Aborted, CancellationToken.None);
+            try
+            {
+                return await DeliverWithinBudgetAsync(context, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                budget.Disarm();
+            }
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<SmtpVerdict> DeliverWithinBudgetAsync(DataContext context, CancellationToken budget)
+        {
+            var results = await _lease!.Connection!.DataAsync(context.Message, budget).ConfigureAwait(false);
             var acceptedCount = 0;
             string? peerId = null;
             foreach (var result in results)
@@ -273,7 +297,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
             if (transient.Count > 0 && !_viaFallback)
             {
                 // The next hop could not take these now: hand them to the fallback tier, which will retry.
-                var remaining = await FallbackAsync([.. transient.Select(t => t.Recipient)], context.Message, null, budget.Token).ConfigureAwait(false);
+                var remaining = await FallbackAsync([.. transient.Select(t => t.Recipient)], context.Message, null, budget).ConfigureAwait(false);
                 failedOver = transient.Count - remaining.Count;
                 transient = [.. transient.Where(t => remaining.Contains(t.Recipient))];
             }
@@ -294,7 +318,7 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
 
             if (permanent.Count > 0)
             {
-                await SendDsnAsync(context, permanent, budget.Token).ConfigureAwait(false);
+                await SendDsnAsync(context, permanent, budget).ConfigureAwait(false);
             }
 
             var via = peerId is null ? _hop.Text : $"{_hop.Text} as {peerId}";

@@ -59,6 +59,7 @@ public sealed class RouteTable : IRouteResolver
     private readonly (Route Route, DomainPattern Pattern)? _default;
     private readonly Random _random;
     private readonly Lock _randomLock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DomainPattern, RouteMatch> _fixed = new(ReferenceEqualityComparer.Instance); // a pattern belongs to one route
 
     /// <summary>Builds the table.</summary>
     /// <exception cref="ArgumentException">The options are invalid (duplicate patterns, empty routes).</exception>
@@ -137,12 +138,25 @@ public sealed class RouteTable : IRouteResolver
             return null;
         }
 
+        if (h.Route.NextHops.Count <= 1 && h.Route.FallbackHosts.Count <= 1 && _options.FallbackHosts.Count <= 1)
+        {
+            // Nothing to shuffle: every lookup would build the same match, so it is built once per route and pattern.
+            return _fixed.GetOrAdd(h.Pattern, static (_, state) => state.Table.Match(state.Hit), (Table: this, Hit: h));
+        }
+
+        return Match(h);
+    }
+
+    private RouteMatch Match((Route Route, DomainPattern Pattern) hit)
+    {
+        var routeFallback = Order(hit.Route.FallbackHosts);
+        var globalFallback = Order(_options.FallbackHosts);
         return new RouteMatch
         {
-            Route = h.Route,
-            Pattern = h.Pattern,
-            NextHops = Order(h.Route.NextHops),
-            FallbackHosts = [.. Order(h.Route.FallbackHosts), .. Order(_options.FallbackHosts)],
+            Route = hit.Route,
+            Pattern = hit.Pattern,
+            NextHops = Order(hit.Route.NextHops),
+            FallbackHosts = globalFallback.Count == 0 ? routeFallback : routeFallback.Count == 0 ? globalFallback : [.. routeFallback, .. globalFallback],
         };
     }
 

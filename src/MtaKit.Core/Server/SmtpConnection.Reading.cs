@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using MtaKit.Messages;
 
 namespace MtaKit.Server;
@@ -34,6 +35,7 @@ internal sealed partial class SmtpConnection
     }
 
     /// <summary>Flushes pending replies, then waits for more input; null when the session must end (EOF, timeout, drain).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> ReadMoreAsync(TimeSpan timeout)
     {
         await FlushAsync().ConfigureAwait(false);
@@ -109,6 +111,7 @@ internal sealed partial class SmtpConnection
     }
 
     /// <summary>Waits for more message data: <see cref="SmtpLimits.DataTimeout"/> bounds each wait, <see cref="SmtpLimits.MinimumDataRate"/> the whole transfer.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> NextDataAsync()
     {
         var timeout = _limits.DataTimeout;
@@ -144,6 +147,7 @@ internal sealed partial class SmtpConnection
         return null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> NextAsync(TimeSpan timeout, bool dataDeadline = false)
     {
         if (!_needMore && _reader.TryRead(out var buffered))
@@ -156,6 +160,7 @@ internal sealed partial class SmtpConnection
         return await ReadMoreAsync(timeout).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<LineStatus> ReadLineAsync(TimeSpan timeout)
     {
         var discarding = false;
@@ -217,6 +222,7 @@ internal sealed partial class SmtpConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadDataAsync(DataDecoder decoder)
     {
         while (true)
@@ -251,6 +257,7 @@ internal sealed partial class SmtpConnection
     }
 
     /// <summary>Reads exactly <paramref name="size"/> bytes into <paramref name="target"/> (or drops them when it is null).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadChunkAsync(long size, MessageBuffer? target)
     {
         var remaining = size;

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,7 @@ internal sealed partial class SmtpConnection
     private long _dataStarted;
     private long _dataReceived;
     private bool _dataDeadline;
+    private StringBuilder? _received;
 
     public SmtpConnection(ServerRuntime server, ListenerRuntime listener, Socket socket)
     {
@@ -58,7 +60,7 @@ internal sealed partial class SmtpConnection
         (_reader, _writer) = CreatePipes(_stream);
         _sessionCts = CancellationTokenSource.CreateLinkedTokenSource(server.Aborted);
         _timer = server.Time.CreateTimer(static s => ((SmtpConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _line = new byte[_limits.MaxCommandLineLength + 2];
+        _line = ArrayPool<byte>.Shared.Rent(_limits.MaxCommandLineLength + 2);
     }
 
     private enum LineStatus
@@ -214,6 +216,7 @@ internal sealed partial class SmtpConnection
 
             await _network.DisposeAsync().ConfigureAwait(false);
             _sessionCts.Dispose();
+            ArrayPool<byte>.Shared.Return(_line);
         }
     }
 
@@ -234,6 +237,7 @@ internal sealed partial class SmtpConnection
         return any;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> GreetAsync(SmtpVerdict verdict)
     {
         switch (verdict.Kind)
@@ -251,12 +255,14 @@ internal sealed partial class SmtpConnection
                 _closeReason = "refused at connect";
                 return false;
             default:
-                WriteGreeting(new SmtpReply(220, (EnhancedStatusCode?)null, $"{_server.Options.ServerName} {_server.Options.Banner}"));
+                _greeted = true;
+                _writer.Write(_server.Greeting);
                 return true;
         }
     }
 
-    private async Task DispatchAsync()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask DispatchAsync()
     {
         var line = _line.AsSpan(0, _lineLength);
         if (line.Contains((byte)0))
@@ -349,10 +355,13 @@ internal sealed partial class SmtpConnection
         return text.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase) ? "AUTH ..." : text;
     }
 
-    private async Task HeloAsync(string argument, bool extended)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HeloAsync(string argument, bool extended)
     {
         var name = argument.Trim();
-        if (name.Length == 0 || name.Contains(' ', StringComparison.Ordinal))
+
+        // A CR inside the line would break the reply's "Hello" line (and used to fault the session).
+        if (name.Length == 0 || name.AsSpan().IndexOfAny(' ', '\r', '\n') >= 0)
         {
             WriteError(Replies.HeloSyntax, CommandText());
             return;
@@ -377,8 +386,27 @@ internal sealed partial class SmtpConnection
             return;
         }
 
+        // "250-<server> Hello <name>" then the extension lines, encoded once per listener and session state.
+        var tail = EhloExtensions();
+        WriteAscii(tail.Length == 0 ? "250 "u8 : "250-"u8);
+        WriteUtf8(_server.Options.ServerName);
+        WriteAscii(" Hello "u8);
+        WriteUtf8(name);
+        WriteAscii("\r\n"u8);
+        _writer.Write(tail);
+    }
+
+    /// <summary>The EHLO reply's lines after the first: they vary only with TLS state and whether the client may use the extra MAIL parameters.</summary>
+    private byte[] EhloExtensions()
+    {
+        var index = (_session.IsSecure ? 2 : 0) + (ExtraParametersAllowed ? 1 : 0);
+        return _listener.EhloExtensions[index] ??= BuildEhloExtensions();
+    }
+
+    private byte[] BuildEhloExtensions()
+    {
         var ext = _listener.Options.Extensions;
-        var lines = new List<string>(12) { $"{_server.Options.ServerName} Hello {name}" };
+        var lines = new List<string>(12);
         if ((ext & SmtpExtensions.Pipelining) != 0) lines.Add("PIPELINING");
         if ((ext & SmtpExtensions.Size) != 0) lines.Add("SIZE " + _limits.MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if ((ext & SmtpExtensions.EightBitMime) != 0) lines.Add("8BITMIME");
@@ -390,7 +418,22 @@ internal sealed partial class SmtpConnection
         if (_listener.Certificates is not null && !_session.IsSecure) lines.Add("STARTTLS");
         if (AuthOffered) lines.Add("AUTH PLAIN LOGIN");
         if (ExtraParametersAllowed) lines.AddRange(_listener.Options.ExtraMailParameters);
-        WriteReply(new SmtpReply(250, (EnhancedStatusCode?)null, lines));
+        if (lines.Count == 0)
+        {
+            return [];
+        }
+
+        // The first line (the greeting with the client's name) is written separately: only the tail is cached.
+        var wire = new SmtpReply(250, (EnhancedStatusCode?)null, ["x", .. lines]).ToWireString();
+        return Encoding.UTF8.GetBytes(wire[(wire.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
+    }
+
+    private void WriteAscii(ReadOnlySpan<byte> bytes) => _writer.Write(bytes);
+
+    private void WriteUtf8(string text)
+    {
+        var span = _writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        _writer.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 
     private bool ExtraParametersAllowed => _listener.Options.ExtraMailParameters.Count > 0 && _listener.Options.ExtraMailParametersFrom.Any(n => n.Contains(Client));
@@ -399,7 +442,8 @@ internal sealed partial class SmtpConnection
 
     private bool Has(SmtpExtensions extension) => (_listener.Options.Extensions & extension) != 0;
 
-    private async Task MailAsync(string argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask MailAsync(string argument)
     {
         if (_session.HeloName is null)
         {
@@ -500,10 +544,15 @@ internal sealed partial class SmtpConnection
 
         var result = new MailParameters();
         Dictionary<string, string?>? extensions = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? first = null;
+        HashSet<string>? seen = null; // only from the second parameter on (the usual MAIL has one, SIZE)
         foreach (var (name, value) in SmtpCommandParser.SplitParameters(text))
         {
-            if (!seen.Add(name))
+            if (first is null)
+            {
+                first = name;
+            }
+            else if (!(seen ??= new(StringComparer.Ordinal) { first }).Add(name))
             {
                 return (null, new PreparedReply(501, "5.5.4", $"Duplicate parameter {name}"));
             }
@@ -580,7 +629,8 @@ internal sealed partial class SmtpConnection
         return (extensions is null ? result : result with { Extensions = extensions }, null);
     }
 
-    private async Task RcptAsync(string argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RcptAsync(string argument)
     {
         if (_tx is null)
         {
@@ -680,7 +730,8 @@ internal sealed partial class SmtpConnection
         return (int)notify > 0 && ((notify & DsnNotify.Never) == 0 || notify == DsnNotify.Never);
     }
 
-    private async Task DataAsync(string argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask DataAsync(string argument)
     {
         if (argument.Length > 0)
         {
@@ -745,7 +796,8 @@ internal sealed partial class SmtpConnection
         await CompleteMessageAsync(buffer).ConfigureAwait(false);
     }
 
-    private async Task BdatAsync(byte[] argument)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask BdatAsync(byte[] argument)
     {
         if (!SmtpCommandParser.TryParseBdat(argument, out var size, out var last))
         {
@@ -802,7 +854,8 @@ internal sealed partial class SmtpConnection
         await CompleteMessageAsync(buffer).ConfigureAwait(false);
     }
 
-    private async Task CompleteMessageAsync(MessageBuffer buffer)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CompleteMessageAsync(MessageBuffer buffer)
     {
         var tx = _tx!;
         var started = _server.Time.GetTimestamp();
@@ -874,7 +927,8 @@ internal sealed partial class SmtpConnection
 
     private string BuildReceivedHeader(SmtpTransaction tx)
     {
-        var sb = new StringBuilder(256);
+        // One builder per connection, reused by each of its messages.
+        var sb = (_received ??= new StringBuilder(256)).Clear();
         sb.Append("from ").Append(Sanitise(_session.HeloName ?? "unknown")).Append(" ([").Append(Client).Append("])");
         if (_session.IsSecure)
         {
@@ -890,7 +944,7 @@ internal sealed partial class SmtpConnection
             sb.Append("\r\n\tfor <").Append(tx.Recipients[0].Address.Address).Append('>');
         }
 
-        sb.Append("; ").Append(MimeKit.Utils.DateUtils.FormatDate(_server.Time.GetUtcNow()));
+        sb.Append("; ").Append(_server.FormatDate(_server.Time.GetUtcNow()));
         return sb.ToString();
     }
 
@@ -919,13 +973,15 @@ internal sealed partial class SmtpConnection
         return sb.ToString();
     }
 
-    private async Task FailTransactionAsync(PreparedReply reply, string reason)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FailTransactionAsync(PreparedReply reply, string reason)
     {
         WriteError(reply, reason);
         ServerLog.Verdict(_server.Logger, _session.Id, Client, "data", reply.Reply, reason);
         await EndTransactionAsync().ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EndTransactionAsync()
     {
         var handlerTx = _handlerTx;
@@ -1173,6 +1229,7 @@ internal sealed partial class SmtpConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpVerdict> RunStageAsync<TContext>(StageDelegate<TContext> chain, TContext context, string phase)
     {
         try
@@ -1242,13 +1299,9 @@ internal sealed partial class SmtpConnection
 
     private void WriteRaw(PreparedReply reply) => _writer.Write(reply.Bytes);
 
-    private void WriteReply(SmtpReply reply)
-    {
-        var text = reply.ToWireString();
-        var span = _writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _writer.Advance(Encoding.UTF8.GetBytes(text, span));
-    }
+    private void WriteReply(SmtpReply reply) => reply.WriteTo(_writer);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()
     {
         if (_writer.UnflushedBytes > 0)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MtaKit.Pipeline;
@@ -311,9 +312,31 @@ internal sealed class ServerRuntime
 
     public StageDelegate<RcptContext> Rcpt { get; }
 
+    private byte[]? _greeting;
+    private DateText? _date;
+
     public StageDelegate<DataContext> Data { get; }
 
+    /// <summary>The 220 greeting on the wire, encoded at the first connection.</summary>
+    public byte[] Greeting => _greeting ??= System.Text.Encoding.UTF8.GetBytes(
+        new SmtpReply(220, (EnhancedStatusCode?)null, $"{Options.ServerName} {Options.Banner}").ToWireString());
+
+    /// <summary>The RFC 5322 date of <paramref name="now"/> (Received headers), formatted once per second.</summary>
+    public string FormatDate(DateTimeOffset now)
+    {
+        var second = now.ToUnixTimeSeconds();
+        var date = Volatile.Read(ref _date);
+        if (date is null || date.Second != second || date.Offset != now.Offset)
+        {
+            date = new DateText(second, now.Offset, MimeKit.Utils.DateUtils.FormatDate(now));
+            Volatile.Write(ref _date, date);
+        }
+
+        return date.Text;
+    }
+
     // The fixed last RCPT steps: relay control (no stage's accept skips it), then the handler.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmtpVerdict> RcptTerminalAsync(RcptContext context)
     {
         context.TerminalReached = true;
@@ -344,6 +367,9 @@ internal sealed class ServerRuntime
         return tx.DeliverAsync(context);
     }
 }
+
+/// <summary>A formatted date and the second it stands for.</summary>
+internal sealed record DateText(long Second, TimeSpan Offset, string Text);
 
 /// <summary>Marks that a phase's chain reached the engine's last step (so a stage's accept without next is caught).</summary>
 internal sealed class TerminalReached
@@ -377,6 +403,9 @@ internal sealed class ListenerRuntime : IDisposable
     public TlsCertificateProvider? Certificates { get; }
 
     public ConnectionTracker Connections { get; } = new();
+
+    /// <summary>The EHLO reply's extension lines on the wire, by session state (see <c>SmtpConnection.EhloExtensions</c>), built at first use.</summary>
+    public byte[]?[] EhloExtensions { get; } = new byte[4][];
 
     public bool IsOverloaded => Connections.Active > Limits.MaxConnections * Limits.OverloadThreshold;
 

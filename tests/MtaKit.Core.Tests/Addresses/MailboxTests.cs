@@ -89,6 +89,10 @@ public sealed class MailboxTests
     [InlineData("\"unterminated@example.test")]
     [InlineData("\"a\"b@example.test")]
     [InlineData("a@.")]
+    [InlineData("a@.example.test")]
+    [InlineData("a@example.test..")]
+    [InlineData("a@exa!mple.test")]
+    [InlineData("a@example.-test")]
     public void TryParse_Invalid(string text)
         => Assert.False(Mailbox.TryParse(text, out _, out var error) || error is null);
 
@@ -112,4 +116,22 @@ public sealed class MailboxTests
     [InlineData("bad..domain", null)]
     public void NormaliseDomain(string domain, string? expected)
         => Assert.Equal(expected, Mailbox.NormaliseDomain(domain));
+
+    [Theory]
+    [InlineData("a@x_y.example.test", "x_y.example.test")]
+    [InlineData("a@1-2.3", "1-2.3")]
+    [InlineData("a@Ex-Ample.TEST.", "ex-ample.test")]
+    public void TryParse_DomainLabels_Accepted(string text, string ascii)
+    {
+        Assert.True(Mailbox.TryParse(text, out var mailbox, out var error), error);
+        Assert.Equal(ascii, mailbox.AsciiDomain);
+    }
+
+    [Fact]
+    public void Address_ReadTwice_SameString()
+    {
+        var mailbox = Mailbox.Parse("\"a b\"@example.test");
+        Assert.Equal("\"a b\"@example.test", mailbox.Address);
+        Assert.Same(mailbox.Address, mailbox.Address);
+    }
 }

@@ -9,6 +9,14 @@ public sealed class QueueIdParserTests
     [InlineData("2.0.0", "<bob@example.test> Saved", null)]
     [InlineData("2.0.0", "xAB12345 Message accepted for delivery", "xAB12345")]
     [InlineData("2.0.0", "Ok", null)]
+    [InlineData("2.0.0", "<m@host> [InternalId=12345678901234, Hostname=EX01.example.com] Queued mail for delivery", "12345678901234")]
+    [InlineData("2.0.0", "Ok: delivered as 0KQ3ab", "0KQ3ab")]
+    [InlineData("2.0.0", "OK: QUEUED AS Abc123; thanks", "Abc123")]
+    [InlineData("2.0.0", "queued as first, delivered as second", "first")]
+    [InlineData("2.0.0", "queued as ;x", null)]
+    [InlineData("2.0.0", "Ok paid=12", null)]
+    [InlineData("2.0.0", "<bob@example.test> one two Saved", null)]
+    [InlineData("2.0.0", "xAB1 Message accepted for delivery", null)]
     public void Parse_KnownServerTexts_FindsQueueId(string? enhanced, string text, string? expected)
     {
         var reply = new SmtpReply(250, enhanced is null ? null : EnhancedStatusCode.Parse(enhanced), text);

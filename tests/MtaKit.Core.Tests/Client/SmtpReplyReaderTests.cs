@@ -55,4 +55,57 @@ public sealed class SmtpReplyReaderTests
     [Fact]
     public async Task ReadAsync_OverlongLine_ThrowsProtocolException()
         => await Assert.ThrowsAsync<SmtpClientProtocolException>(async () => await CreateSut("250 " + new string('x', 20000) + "\r\n").ReadAsync(default));
+
+    [Fact]
+    public async Task ReadAsync_RepeatedOneLineReply_SameInstanceAndOthersUnchanged()
+    {
+        var sut = CreateSut("250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok.\r\n250 2.1.5 Ok\n550 5.1.1 Ok\r\n250-2.1.5 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n");
+        var first = await sut.ReadAsync(default);
+        Assert.Same(first, await sut.ReadAsync(default));
+        Assert.Equal("Ok.", (await sut.ReadAsync(default)).Text);
+        var lfOnly = await sut.ReadAsync(default);
+        Assert.Equal(first, lfOnly);
+        var refused = await sut.ReadAsync(default);
+        Assert.Equal((550, "Ok"), (refused.Code, refused.Text));
+        Assert.Equal(["Ok", "Ok"], (await sut.ReadAsync(default)).Lines);
+        Assert.Same(first, await sut.ReadAsync(default));
+    }
+
+    [Fact]
+    public async Task ReadAsync_ManyOneOffRepliesBetweenRepeats_RepeatedReplyStaysCached()
+    {
+        var wire = new StringBuilder("250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n");
+        for (var i = 0; i < 10; i++)
+        {
+            wire.Append("250 2.0.0 Ok: queued as Q").Append(i).Append("\r\n");
+        }
+
+        var sut = CreateSut(wire.Append("250 2.1.5 Ok\r\n").ToString());
+        var first = await sut.ReadAsync(default);
+        Assert.Same(first, await sut.ReadAsync(default));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("Ok: queued as Q" + i, (await sut.ReadAsync(default)).Text);
+        }
+
+        Assert.Same(first, await sut.ReadAsync(default));
+    }
+
+    [Fact]
+    public async Task ReadAsync_RepliesArriveByteByByte_CachedReplyStillMatchesWholeLines()
+    {
+        var sut = new SmtpReplyReader(new TrickleStream(Encoding.UTF8.GetBytes("250 2.0.0 Ok\r\n250 2.0.0 Ok\r\n250 2.0.0 Ok then\r\n250 2.0.0 Ok\r\n")));
+        var first = await sut.ReadAsync(default);
+        Assert.Equal("Ok", first.Text);
+        Assert.Equal("Ok", (await sut.ReadAsync(default)).Text);
+        Assert.Equal("Ok then", (await sut.ReadAsync(default)).Text);
+        Assert.Equal(first, await sut.ReadAsync(default));
+    }
+
+    /// <summary>Hands out one byte per read, so that every line straddles reads.</summary>
+    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            => base.ReadAsync(buffer[..Math.Min(1, buffer.Length)], cancellationToken);
+    }
 }

@@ -20,6 +20,26 @@ public sealed class SmtpReplyTests
     public void ToWireString_NoLines_EmptyText()
         => Assert.Equal("334 \r\n", new SmtpReply(334, (EnhancedStatusCode?)null, []).ToWireString());
 
+    public static TheoryData<SmtpReply> WireReplies() => new()
+    {
+        new SmtpReply(550, "5.1.1", "No such user"),
+        new SmtpReply(250, "2.0.0", "one", "two", "three"),
+        new SmtpReply(220, (EnhancedStatusCode?)null, "mx.test", "ready"),
+        new SmtpReply(334, (EnhancedStatusCode?)null, []),
+        new SmtpReply(452, "4.5.3", "Trop de destinataires: réessayez", "\u00fcber 😀"),
+        new SmtpReply(554, new EnhancedStatusCode(5, 123, 999), new string('x', 5000)),
+        new SmtpReply(250, "2.0.0", "lone surrogate \ud800 kept as U+FFFD"),
+    };
+
+    [Theory]
+    [MemberData(nameof(WireReplies))]
+    public void WriteTo_AnyReply_SameBytesAsToWireString(SmtpReply reply)
+    {
+        var writer = new System.Buffers.ArrayBufferWriter<byte>(1);
+        reply.WriteTo(writer);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(reply.ToWireString()), writer.WrittenSpan.ToArray());
+    }
+
     [Fact]
     public void ToString_OneLine()
     {
