@@ -18,6 +18,12 @@ internal static class DnsName
             span = span[..^1];
         }
 
+        // The usual name is already lower case without a trailing dot: no copy.
+        if (span.Length == name.Length && !span.ContainsAnyInRange('A', 'Z') && Ascii.IsValid(span))
+        {
+            return name;
+        }
+
         return span.ToString().ToLowerInvariant();
     }
 

@@ -70,7 +70,20 @@ public sealed class StaticZone
     public bool IsAuthoritativeFor(string name)
     {
         var normalized = DnsName.Normalize(name);
-        return _names.ContainsKey(normalized) || _zones.Any(z => DnsName.IsAtOrBelow(normalized, z)) || TryWildcard(normalized, out _);
+        if (_names.ContainsKey(normalized))
+        {
+            return true;
+        }
+
+        foreach (var zone in _zones)
+        {
+            if (DnsName.IsAtOrBelow(normalized, zone))
+            {
+                return true;
+            }
+        }
+
+        return TryWildcard(normalized, out _);
     }
 
     internal DnsAnswer Answer(string name, DnsRecordType type)
@@ -106,9 +119,15 @@ public sealed class StaticZone
     // "*.example.test" answers for any name below example.test that has no entry of its own (closest wildcard wins).
     private bool TryWildcard(string name, out NameData data)
     {
+        // "*" + the name's suffix from each dot, looked up as a span: no string per label.
+        var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> buffer = name.Length < 256 ? stackalloc char[256] : new char[name.Length + 1];
+        buffer[0] = '*';
         for (var dot = name.IndexOf('.', StringComparison.Ordinal); dot >= 0; dot = name.IndexOf('.', dot + 1))
         {
-            if (_names.TryGetValue(string.Concat("*", name.AsSpan(dot)), out data!))
+            var suffix = name.AsSpan(dot);
+            suffix.CopyTo(buffer[1..]);
+            if (lookup.TryGetValue(buffer[..(suffix.Length + 1)], out data!))
             {
                 return true;
             }
