@@ -10,7 +10,7 @@ namespace MtaKit.Messages;
 internal sealed class ReceivedMessage : IMessageContent, IDisposable
 {
     private readonly MessageBuffer _body;
-    private readonly List<string> _added = [];
+    private readonly List<(string Name, string Value)> _added = [];
     private readonly List<(string Name, Func<string, bool>? Predicate)> _removals = [];
     private List<(long Start, long Length)>? _kept;
     private byte[]? _prefix;
@@ -51,7 +51,7 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
             }
         }
 
-        _added.Add(name + ": " + value + "\r\n");
+        _added.Add((name, value));
         _prefix = null;
     }
 
@@ -76,21 +76,27 @@ internal sealed class ReceivedMessage : IMessageContent, IDisposable
 
     private List<(long Start, long Length)> Kept => _kept ??= ComputeKept();
 
-    // The added fields encoded straight into one array (no concatenated string of them all first:
-    // stages that add fields after a scan read the message make the prefix twice).
+    // The added fields ("name: value" CRLF) encoded straight into one array: no string per field and
+    // no concatenated string of them all (stages that add fields after a scan read the message make the
+    // prefix twice).
     private byte[] EncodePrefix()
     {
         var length = 0;
-        foreach (var field in _added)
+        foreach (var (name, value) in _added)
         {
-            length += Encoding.UTF8.GetByteCount(field);
+            length += Encoding.UTF8.GetByteCount(name) + 2 + Encoding.UTF8.GetByteCount(value) + 2;
         }
 
         var prefix = new byte[length];
         var written = 0;
-        foreach (var field in _added)
+        foreach (var (name, value) in _added)
         {
-            written += Encoding.UTF8.GetBytes(field, prefix.AsSpan(written));
+            written += Encoding.UTF8.GetBytes(name, prefix.AsSpan(written));
+            ": "u8.CopyTo(prefix.AsSpan(written));
+            written += 2;
+            written += Encoding.UTF8.GetBytes(value, prefix.AsSpan(written));
+            "\r\n"u8.CopyTo(prefix.AsSpan(written));
+            written += 2;
         }
 
         return prefix;

@@ -321,8 +321,8 @@ public sealed class PassThroughRelayHandler : IMessageHandler, IAsyncDisposable
                 await SendDsnAsync(context, permanent, budget).ConfigureAwait(false);
             }
 
-            var via = peerId is null ? _hop.Text : $"{_hop.Text} as {peerId}";
-            return SmtpVerdict.Accept(new SmtpReply(250, "2.0.0", $"Ok: queued as {QueueId} (relayed to {via})"), "relayed to " + _hop.Text);
+            var text = peerId is null ? $"Ok: queued as {QueueId} (relayed to {_hop.Text})" : $"Ok: queued as {QueueId} (relayed to {_hop.Text} as {peerId})";
+            return SmtpVerdict.Accept(new SmtpReply(250, "2.0.0", text), "relayed to " + _hop.Text);
         }
 
         /// <summary>Sends to the fallback hosts until every recipient is accepted; returns those nobody took.</summary>
