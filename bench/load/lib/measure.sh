@@ -42,6 +42,7 @@
 #   BENCH_TMP [/tmp/mta-bench]   HARAKA_PREFIX [/tmp/haraka]   EXIM_ROOT [/opt/exim]
 #   HARAKA_NODES [1]  HARAKA_LOGLEVEL [notice]  POSTFIX_EXTRA []  SINK_TMPFS [1]  FSYNC_CENSUS [0]
 #   ACCEPT_ONLY [0]  1: the clock stops when smtp-source is done, delivery is not audited
+#   MTAKIT_INLINE [1]  relay roles: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (0: the .NET default)
 #   SCAN_MSGS [min(MSGS, 500)] measured messages for mtakit-scan (its TIMEOUT defaults to 600)
 #   BENCH_CLAMD_PORT [13410]  BENCH_SPAMD_PORT [17930]  SCAN_SVC_DIR [BENCH_TMP/services]  (lib/scanners.sh)
 set -uo pipefail
@@ -471,7 +472,13 @@ start_mtakit() {  # relay|bare|tier [scan]
            --MtaKit:Scanning:Spamd:Endpoints:0:Address="127.0.0.1:$BENCH_SPAMD_PORT")
   fi
   MTAKIT_STATS=$d/alloc.stats   # BenchStats.cs: exact managed allocation total, rewritten every 100 ms
-  (cd "$d" && MTAKIT_BENCH_STATS=$MTAKIT_STATS exec dotnet "$MTAKIT_HOST" "$role" "${cfgs[@]}" "${args[@]}" ${MTAKIT_ARGS:-}) > "$d/peer.log" 2>&1 &
+  # The relay roles run socket continuations on the socket engine's thread (MTAKIT_INLINE=0 turns it off):
+  # the relay does no blocking work, and the thread-pool hop per socket event cost 25-45 % of its
+  # throughput here (docs/performance.md "Runtime settings"). Not for the tier: its fsyncs block.
+  local inline=0
+  [ "$role" != tier ] && inline=${MTAKIT_INLINE:-1}
+  (cd "$d" && MTAKIT_BENCH_STATS=$MTAKIT_STATS DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=$inline \
+     exec dotnet "$MTAKIT_HOST" "$role" "${cfgs[@]}" "${args[@]}" ${MTAKIT_ARGS:-}) > "$d/peer.log" 2>&1 &
   PEER_PID=$!
   STARTED_PIDS+=("$PEER_PID")
   wait_listen "$PEER_PORT" 60 || die "mtakit $role did not listen on $PEER_PORT: $(tail -20 "$d/peer.log")"
