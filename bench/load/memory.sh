@@ -35,7 +35,8 @@ SINK_PORT=$(port); RELAY_PORT=$(port)
 /usr/sbin/smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 > "$RUN/sink.out" 2>&1 &
 PIDS+=($!)
 mkdir -p "$RUN/tmp"
-dotnet "$MTAKIT_HOST" relay --config="$HERE/relay.json" \
+# as lib/measure.sh runs the relay (inline socket continuations; MTAKIT_INLINE=0 for the .NET default)
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=${MTAKIT_INLINE:-1} dotnet "$MTAKIT_HOST" relay --config="$HERE/relay.json" \
   --MtaKit:Listeners:smtp:Endpoint="127.0.0.1:$RELAY_PORT" \
   --MtaKit:Routing:Routes:0:NextHops:0:Address="127.0.0.1:$SINK_PORT" \
   --MtaKit:Dns:StaticZoneFiles:0="$HERE/bench.zone" \
