@@ -422,6 +422,8 @@ public sealed partial class SmtpClientConnection
         AppendCommand(sb);
     }
 
+    private static readonly (DsnNotify Flag, string Keyword)[] NotifyKeywords = [(DsnNotify.Success, "SUCCESS"), (DsnNotify.Failure, "FAILURE"), (DsnNotify.Delay, "DELAY")];
+
     private void AppendRcpt(SmtpClientRecipient recipient)
     {
         var sb = _line.Clear().Append("RCPT TO:<").Append(recipient.ForwardPath).Append('>');
@@ -429,10 +431,24 @@ public sealed partial class SmtpClientConnection
         {
             if (recipient.Notify != DsnNotify.Unspecified)
             {
-                sb.Append(" NOTIFY=").Append(recipient.Notify.HasFlag(DsnNotify.Never)
-                    ? "NEVER"
-                    : string.Join(',', new[] { (DsnNotify.Success, "SUCCESS"), (DsnNotify.Failure, "FAILURE"), (DsnNotify.Delay, "DELAY") }
-                        .Where(f => recipient.Notify.HasFlag(f.Item1)).Select(f => f.Item2)));
+                // No lambda here: a closure over the parameter would be allocated on every call.
+                sb.Append(" NOTIFY=");
+                if (recipient.Notify.HasFlag(DsnNotify.Never))
+                {
+                    sb.Append("NEVER");
+                }
+                else
+                {
+                    var first = true;
+                    foreach (var (flag, keyword) in NotifyKeywords)
+                    {
+                        if (recipient.Notify.HasFlag(flag))
+                        {
+                            sb.Append(first ? string.Empty : ",").Append(keyword);
+                            first = false;
+                        }
+                    }
+                }
             }
 
             if (!string.IsNullOrEmpty(recipient.OriginalRecipient))

@@ -51,9 +51,10 @@ public sealed class RelayControl : IRelayControl
             : null;
         if (trick is null)
         {
-            foreach (var pattern in _options.LocalDomains)
+            var local = _options.LocalDomains; // indexed: no boxed enumerator per recipient
+            for (var i = 0; i < local.Count; i++)
             {
-                if (!pattern.IsAny && pattern.Matches(rcpt.AsciiDomain))
+                if (!local[i].IsAny && local[i].Matches(rcpt.AsciiDomain))
                 {
                     return Accepted;
                 }
