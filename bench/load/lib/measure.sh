@@ -292,32 +292,8 @@ maillog_file = $d/maillog
 EOF
   # Optional experiment knob, e.g. POSTFIX_EXTRA='in_flow_delay = 0'
   [ -n "${POSTFIX_EXTRA:-}" ] && printf '%s\n' "$POSTFIX_EXTRA" >> "$d/etc/main.cf"
-  # chroot column "n" everywhere (Debian's master.cf chroots most services,
-  # which would need copies of /etc files inside the private spool).
-  cat > "$d/etc/master.cf" <<EOF
-127.0.0.1:$PEER_PORT inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
+  # the project's master.cf (tests/services/postfix/master.cf: no chroot), with this run's listener
+  sed "s/^@LISTEN@/127.0.0.1:$PEER_PORT/" "$ROOT/tests/services/postfix/master.cf" > "$d/etc/master.cf"
   # postfix(1) reports errors only to syslog/maillog unless stderr is a tty.
   postfix -c "$PFX_CONF" check > "$d/check.out" 2>&1 || die "postfix check failed: $(cat "$d/check.out"; tail -5 "$d/maillog" 2>/dev/null)"
   postfix -c "$PFX_CONF" start > "$d/start.out" 2>&1 || die "postfix start failed: $(tail -5 "$d/maillog" 2>/dev/null)"
