@@ -26,7 +26,7 @@ BIN="$EXIM_ROOT/usr/sbin/exim4"
 PIDF="$DIR/exim.pid"
 
 exim_ping() {
-  timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' && IFS= read -r l <&3 && printf "QUIT\r\n" >&3 && [[ "$l" == "220 "* ]]'
+  greets_220 "$PORT"
 }
 
 print_env() {

@@ -25,7 +25,7 @@ DIR="${POSTFIX_DIR:-$MTA_SVC_DIR/postfix}"
 CONF="$DIR/etc"
 
 postfix_ping() {
-  timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' && IFS= read -r l <&3 && printf "QUIT\r\n" >&3 && [[ "$l" == "220 "* ]]'
+  greets_220 "$PORT"
 }
 
 master_pid() { [ -f "$DIR/spool/pid/master.pid" ] && tr -dc '0-9' < "$DIR/spool/pid/master.pid" || true; }

@@ -25,7 +25,7 @@ PIDF="$DIR/smtp-sink.pid"
 BIN=/usr/sbin/smtp-sink
 
 sink_ping() {
-  timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' && IFS= read -r l <&3 && printf "QUIT\r\n" >&3 && [[ "$l" == "220 "* ]]'
+  greets_220 "$PORT"
 }
 
 print_env() {
