@@ -12,17 +12,7 @@ public sealed class PropertyBag
     private int _count;
 
     /// <summary>Stores a value under its type, replacing any earlier one.</summary>
-    public void Set<T>(T value)
-    {
-        var i = IndexOf(typeof(T));
-        if (i >= 0)
-        {
-            _values![i] = new(typeof(T), value);
-            return;
-        }
-
-        Add(typeof(T), value);
-    }
+    public void Set<T>(T value) => Put(typeof(T), value);
 
     /// <summary>Gets the value stored under <typeparamref name="T"/>.</summary>
     public bool TryGet<T>(out T value)
@@ -56,35 +46,24 @@ public sealed class PropertyBag
         return true;
     }
 
-    internal void Clear()
-    {
-        if (_values is not null)
-        {
-            Array.Clear(_values, 0, _count);
-        }
-
-        _count = 0;
-    }
-
     internal void CopyTo(PropertyBag other)
     {
         for (var i = 0; i < _count; i++)
         {
-            var (type, value) = _values![i];
-            var j = other.IndexOf(type);
-            if (j >= 0)
-            {
-                other._values![j] = new(type, value);
-            }
-            else
-            {
-                other.Add(type, value);
-            }
+            other.Put(_values![i].Key, _values[i].Value);
         }
     }
 
-    private void Add(Type type, object? value)
+    // Replaces the value stored under the type, or appends it.
+    private void Put(Type type, object? value)
     {
+        var i = IndexOf(type);
+        if (i >= 0)
+        {
+            _values![i] = new(type, value);
+            return;
+        }
+
         if (_values is null)
         {
             _values = new KeyValuePair<Type, object?>[4];
