@@ -59,57 +59,43 @@ internal sealed class ReloadingStage : IConnectStage, IHeloStage, IMailStage, IR
     private object Of(SmtpTransaction transaction)
         => transaction.Properties.TryGet<Snapshots>(out var snapshots) && snapshots.TryGet(this, out var stage) ? stage : _stage.Current;
 
-    // One per transaction for every reloading stage (the property bag holds one value per type). A
-    // host usually has one or two reloading stages, so the first pair sits in fields: no dictionary
-    // per transaction.
+    // One per transaction for every reloading stage (the property bag holds one value per type). A host
+    // has one or two reloading stages: a short list scanned by reference, not a dictionary per transaction.
     private sealed class Snapshots
     {
-        private ReloadingStage? _firstKey;
-        private object? _firstStage;
-        private List<KeyValuePair<ReloadingStage, object>>? _more;
+        private readonly List<KeyValuePair<ReloadingStage, object>> _stages = new(2);
 
         public void Set(ReloadingStage key, object stage)
         {
-            if (_firstKey is null || ReferenceEquals(_firstKey, key))
-            {
-                (_firstKey, _firstStage) = (key, stage);
-                return;
-            }
-
-            _more ??= [];
-            var i = _more.FindIndex(p => ReferenceEquals(p.Key, key));
+            var i = IndexOf(key);
             if (i >= 0)
             {
-                _more[i] = new(key, stage);
+                _stages[i] = new(key, stage);
             }
             else
             {
-                _more.Add(new(key, stage));
+                _stages.Add(new(key, stage));
             }
         }
 
         public bool TryGet(ReloadingStage key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? stage)
         {
-            if (ReferenceEquals(_firstKey, key))
-            {
-                stage = _firstStage!;
-                return true;
-            }
+            var i = IndexOf(key);
+            stage = i >= 0 ? _stages[i].Value : null;
+            return stage is not null;
+        }
 
-            if (_more is not null)
+        private int IndexOf(ReloadingStage key)
+        {
+            for (var i = 0; i < _stages.Count; i++)
             {
-                foreach (var pair in _more)
+                if (ReferenceEquals(_stages[i].Key, key))
                 {
-                    if (ReferenceEquals(pair.Key, key))
-                    {
-                        stage = pair.Value;
-                        return true;
-                    }
+                    return i;
                 }
             }
 
-            stage = null;
-            return false;
+            return -1;
         }
     }
 }
